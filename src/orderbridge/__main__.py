@@ -1,0 +1,5 @@
+"""`python -m orderbridge` runs the command line."""
+
+from orderbridge.cli import main
+
+main()
