@@ -1,0 +1,1 @@
+"""The Houzz Seller API: the channel side of an integration."""

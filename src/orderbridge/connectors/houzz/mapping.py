@@ -1,0 +1,189 @@
+"""Houzz order payload → canonical order, with every problem found on the way.
+
+Pure functions. Whatever the payload holds (missing fields, wrong types, unicode, negative
+amounts), the result is a canonical order the store can keep plus a list of problems; an order
+with problems is held with their messages, never dropped (DESIGN: "nothing lost").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from orderbridge.addresses import country_code, normalise_phone, normalise_zip, us_state_code
+from orderbridge.connectors.houzz import values
+from orderbridge.model import CanonicalOrder, Hold, HoldReason, OrderLine, Party
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Translation:
+    """A canonical order and the problems that must hold it."""
+
+    order: CanonicalOrder
+    problems: list[Hold] = field(default_factory=list)
+
+    def add(self, code: HoldReason, message: str) -> None:
+        self.problems.append(Hold(code=code, message=message))
+
+
+def channel_order_key(raw: Any) -> str:
+    """The Houzz OrderId, or a stable stand-in for a payload that lacks one."""
+    order_id = values.text(raw.get("OrderId")) if isinstance(raw, dict) else None
+    if order_id:
+        return order_id[: values.MAX_TEXT]
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+    return f"missing-id-{digest[:16]}"
+
+
+def channel_status(raw: Any) -> str | None:
+    return values.text(raw.get("Status")) if isinstance(raw, dict) else None
+
+
+def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> Translation:
+    """Translate one Houzz order; never raises."""
+    payload: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    key = channel_order_key(raw)
+    problems: list[Hold] = []
+    if not isinstance(raw, dict):
+        problems.append(Hold(code=HoldReason.INVALID_VALUE,
+                             message="Houzz sent this order in a shape orderbridge cannot read"))
+    elif key.startswith("missing-id-"):
+        problems.append(Hold(code=HoldReason.MISSING_FIELD,
+                             message="Houzz sent an order without an OrderId"))
+    created = values.created_at(payload.get("Created"), zone)
+    if created is None:
+        problems.append(Hold(code=HoldReason.MISSING_FIELD, message=(
+            f"the order date (Created) is missing or unreadable: {payload.get('Created')!r}")))
+    ship_to = _ship_to(payload.get("Address"), payload.get("CustomerName"), problems)
+    lines, shipping, tax = _lines(payload.get("OrderItems"), problems)
+    flat = _amount(payload, "FlatShipping", problems, required=False)
+    total = _amount(payload, "OrderTotal", problems, required=False)
+    order = CanonicalOrder(
+        cust_po_no=key, cust_ref=cust_ref,
+        order_date=(created or now).astimezone(UTC), ship_to=ship_to,
+        ship_code=values.text(payload.get("ShippingOption")),
+        items=tuple(lines), shipping_amount=shipping + (flat or ZERO), tax_amount=tax,
+        order_total=total,
+    )
+    translation = Translation(order, problems)
+    if lines and not order.total_matches:
+        translation.add(HoldReason.INVALID_VALUE, (
+            f"the Houzz order total {order.order_total} does not match its lines, shipping "
+            f"and tax ({order.computed_total})"))
+    return translation
+
+
+def _amount(container: dict[str, Any], name: str, problems: list[Hold], *,
+            required: bool, where: str = "") -> Decimal | None:
+    raw = container.get(name)
+    if raw is None or raw == "":
+        if required:
+            problems.append(Hold(code=HoldReason.MISSING_FIELD,
+                                 message=f"{where}{name} is missing"))
+        return None
+    amount = values.decimal(raw)
+    if amount is None or amount < 0:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE,
+                             message=f"{where}{name} is not a valid amount: {raw!r}"))
+        return None
+    return amount
+
+
+def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> Party:
+    addr: dict[str, Any] = address if isinstance(address, dict) else {}
+    if not isinstance(address, dict):
+        problems.append(Hold(code=HoldReason.MISSING_FIELD,
+                             message="the ship-to address is missing"))
+    name = values.text(customer_name) or ""
+    first, _, last = name.partition(" ")
+    country = country_code(values.text(addr.get("Country")))
+    fields = {
+        "first_name": first or None, "last_name": last.strip() or None,
+        "address_1": values.text(addr.get("Address")),
+        "address_2": values.text(addr.get("Address1")),
+        "city": values.text(addr.get("City")), "state": values.text(addr.get("State")),
+        "zip": values.text(addr.get("Zip")), "country": country or values.text(addr.get("Country")),
+        "phone": values.text(addr.get("Phone")),
+    }
+    labels = {"first_name": "CustomerName", "address_1": "Address.Address",
+              "city": "Address.City", "zip": "Address.Zip"}
+    for name_, label in labels.items():
+        if (isinstance(address, dict) or name_ == "first_name") and not fields[name_]:
+            problems.append(Hold(code=HoldReason.MISSING_FIELD,
+                                 message=f"the ship-to {label} is missing"))
+    for name_, value in fields.items():
+        if value and len(value) > values.MAX_TEXT:
+            problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+                f"the ship-to {name_} is longer than {values.MAX_TEXT} characters")))
+    if country is None:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"the ship-to country {fields['country']!r} is not a recognised country")))
+    elif country == "US":
+        state = us_state_code(fields["state"])
+        if state is None and isinstance(address, dict):
+            problems.append(Hold(code=HoldReason.INVALID_VALUE if fields["state"] else
+                                 HoldReason.MISSING_FIELD, message=(
+                f"the ship-to state {fields['state']!r} is not a US state" if fields["state"]
+                else "the ship-to Address.State is missing")))
+        fields["state"] = state or fields["state"]
+        fields["zip"] = normalise_zip(fields["zip"]) or fields["zip"]
+    fields["phone"] = normalise_phone(fields["phone"], country or "US") or fields["phone"]
+    return Party(**fields)
+
+
+def _lines(items: Any, problems: list[Hold]) -> tuple[list[OrderLine], Decimal, Decimal]:
+    if not isinstance(items, list) or not items:
+        problems.append(Hold(code=HoldReason.MISSING_FIELD,
+                             message="the order has no items (OrderItems is empty or missing)"))
+        return [], ZERO, ZERO
+    lines: list[OrderLine] = []
+    shipping = tax = ZERO
+    for index, item in enumerate(items, start=1):
+        where = f"item {index}: "
+        if not isinstance(item, dict):
+            problems.append(Hold(code=HoldReason.INVALID_VALUE,
+                                 message=f"{where}is not an order item"))
+            continue
+        line, line_shipping, line_tax = _line(index, item, where, problems)
+        lines.append(line)
+        shipping += line_shipping
+        tax += line_tax
+    return lines, shipping, tax
+
+
+def _line(index: int, item: dict[str, Any], where: str,
+          problems: list[Hold]) -> tuple[OrderLine, Decimal, Decimal]:
+    kind = values.text(item.get("Type")) or "Product"
+    sku = values.text(item.get("SKU"))
+    quantity = values.decimal(item.get("Quantity"))
+    is_product = kind.lower() == "product"
+    if is_product and not sku:
+        problems.append(Hold(code=HoldReason.MISSING_FIELD, message=f"{where}SKU is missing"))
+    elif sku and len(sku) > values.MAX_TEXT:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE,
+                             message=f"{where}SKU is longer than {values.MAX_TEXT} characters"))
+    if quantity is None or quantity <= 0 or quantity != quantity.to_integral_value():
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"{where}quantity {item.get('Quantity')!r} is not a positive whole number")))
+        quantity = quantity if quantity is not None and quantity > 0 else Decimal("1")
+    price_field = "Price" if item.get("Price") not in (None, "") else "Cost"
+    price = values.decimal(item.get(price_field))
+    if price is None or (is_product and price < 0):
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"{where}price {item.get(price_field)!r} is not a valid amount")))
+        price = ZERO
+    per_unit_shipping = _amount(item, "Shipping", problems, required=False, where=where) or ZERO
+    per_unit_tax = _amount(item, "Tax", problems, required=False, where=where) or ZERO
+    line_type = "product" if is_product else ("discount" if price < 0 else "fee")
+    line = OrderLine(line_no=index, item=(sku or kind)[: values.MAX_TEXT], quantity=quantity,
+                     price=price, extended_amount=price * quantity,
+                     description=None if is_product else kind[: values.MAX_TEXT],
+                     line_type=line_type)
+    return line, per_unit_shipping * quantity, per_unit_tax * quantity

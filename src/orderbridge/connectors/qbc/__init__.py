@@ -1,0 +1,1 @@
+"""QuickBooks Commerce (formerly TradeGecko): the warehouse side of an integration."""

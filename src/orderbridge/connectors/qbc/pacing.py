@@ -1,0 +1,103 @@
+"""Pacing QBC calls from the `X-Rate-Limit-*` headers so the hub never provokes a 429.
+
+QBC allows 300 requests per 300 s per application and account, in fixed windows whose reset
+time every response announces (reference §5). The pacer remembers the last `Remaining` and
+`Reset` it saw; when the budget of the current window is spent it waits for the reset instead
+of sending a request that would be refused. Shared by every thread using one client.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from orderbridge.clock import Clock, SystemClock
+
+RESET_MARGIN_S = 0.05
+
+
+@dataclass
+class Budget:
+    """What the last response said about the current window."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_epoch: float | None = None
+
+
+class RatePacer:
+    """Waits before a request when the window's budget is spent."""
+
+    def __init__(self, clock: Clock | None = None,
+                 sleep: Callable[[float], None] | None = None, reserve: int = 0) -> None:
+        self._clock = clock or SystemClock()
+        self._sleep = sleep or _default_sleep
+        self._reserve = reserve
+        self._lock = threading.Lock()
+        self.budget = Budget()
+        self._in_flight = 0
+        self.waited_s = 0.0
+
+    def before_request(self) -> None:
+        """Block until a request may be sent without exceeding the window."""
+        while True:
+            with self._lock:
+                wait = self._wait_needed()
+                if wait <= 0:
+                    self._in_flight += 1
+                    if self.budget.remaining is not None:
+                        self.budget.remaining -= 1
+                    return
+            self.waited_s += wait
+            self._sleep(wait)
+
+    def _wait_needed(self) -> float:
+        budget = self.budget
+        if budget.remaining is None or budget.reset_epoch is None:
+            return 0.0
+        now = self._clock.time()
+        if now >= budget.reset_epoch:
+            budget.remaining = None  # a new window; the next answer tells its budget
+            return 0.0
+        if budget.remaining > self._reserve:
+            return 0.0
+        return budget.reset_epoch - now + RESET_MARGIN_S
+
+    def after_response(self, headers: Mapping[str, str]) -> None:
+        """Learn the budget from a response's headers."""
+        with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+            remaining = _int(headers.get("X-Rate-Limit-Remaining"))
+            reset = _int(headers.get("X-Rate-Limit-Reset"))
+            if remaining is None or reset is None:
+                return
+            if self.budget.reset_epoch is not None and reset < self.budget.reset_epoch:
+                return  # a late answer from a window already over
+            # Answers to requests still in flight will each take one more from the window.
+            self.budget = Budget(_int(headers.get("X-Rate-Limit-Limit")),
+                                 remaining - self._in_flight, float(reset))
+
+    def wait_until_reset(self, retry_after: float | None) -> None:
+        """After a 429: sleep until the window resets (or as long as the remote asked)."""
+        with self._lock:
+            reset = self.budget.reset_epoch
+            now = self._clock.time()
+            wait = retry_after if retry_after is not None else (
+                (reset - now + RESET_MARGIN_S) if reset and reset > now else 1.0)
+            self.budget.remaining = None
+        self.waited_s += wait
+        self._sleep(max(wait, 0.0))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _default_sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)

@@ -1,0 +1,30 @@
+"""Every table of the store; importing this package fills ``Base.metadata``."""
+
+from orderbridge.store.tables.base import Base
+from orderbridge.store.tables.integration import (
+    Alert,
+    Credential,
+    Cursor,
+    Integration,
+    IntegrationSetting,
+)
+from orderbridge.store.tables.mapping import Buyer, ShipMethodMapping, SkuAlias
+from orderbridge.store.tables.order import CustRef, Order, OrderEvent
+
+metadata = Base.metadata
+
+__all__ = [
+    "Alert",
+    "Base",
+    "Buyer",
+    "Credential",
+    "CustRef",
+    "Cursor",
+    "Integration",
+    "IntegrationSetting",
+    "Order",
+    "OrderEvent",
+    "ShipMethodMapping",
+    "SkuAlias",
+    "metadata",
+]

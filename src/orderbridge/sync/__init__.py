@@ -1,0 +1,1 @@
+"""The workflows (download, deliver, ...) and the domain verbs that move an order along."""

@@ -1,0 +1,79 @@
+"""`cust_ref`: a short, unique order reference that fits the warehouse's limits.
+
+The full Houzz OrderId (`1656-9927-9120-7805`) is kept as `cust_po_no`. Warehouses and carriers
+often limit reference length and characters, so the hub also makes a shortened reference:
+deterministically from the OrderId (the same order always proposes the same reference), with a
+collision resolved by a suffix, and never reused once taken (the store remembers every reference
+ever reserved).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+CHARSETS = {
+    "alnum-dash": "A-Za-z0-9-",
+    "alnum": "A-Za-z0-9",
+    "digits": "0-9",
+}
+
+
+@dataclass(frozen=True)
+class CustRefRules:
+    """The merchant's limits; defaults: 20 characters of letters, digits and `-`."""
+
+    max_length: int = 20
+    charset: str = "alnum-dash"
+    prefix: str = ""
+
+    def __post_init__(self) -> None:
+        if self.charset not in CHARSETS:
+            raise ValueError(f"cust_ref charset must be one of {', '.join(CHARSETS)}")
+        if self.max_length < 8:
+            raise ValueError("cust_ref max length must be at least 8")
+        if len(_clean(self.prefix, self.charset)) != len(self.prefix):
+            raise ValueError(f"cust_ref prefix {self.prefix!r} has characters outside "
+                             f"the {self.charset} charset")
+        if len(self.prefix) > self.max_length - 6:
+            raise ValueError("cust_ref prefix leaves too little room for the order number")
+
+
+def _clean(value: str, charset: str) -> str:
+    return re.sub(f"[^{CHARSETS[charset]}]", "", value)
+
+
+def _digest(value: str, charset: str, length: int) -> str:
+    raw = hashlib.sha256(value.encode()).digest()
+    if charset == "digits":
+        return str(int.from_bytes(raw[:8], "big")).zfill(20)[:length]
+    return base64.b32encode(raw).decode().rstrip("=")[:length]
+
+
+def candidates(channel_order_id: str, rules: CustRefRules) -> Iterator[str]:
+    """Proposed references, best first: the cleaned id, then ever more distinct forms."""
+    room = rules.max_length - len(rules.prefix)
+    cleaned = _clean(channel_order_id, rules.charset).strip("-")
+    if not cleaned:
+        cleaned = _digest(channel_order_id, rules.charset, min(room, 12))
+    if len(cleaned) > room:  # keep the tail (the distinctive part of most ids) plus a hash
+        digest = _digest(channel_order_id, rules.charset, 5)
+        cleaned = digest + cleaned[-(room - 5):]
+    base = rules.prefix + cleaned
+    yield base
+    for n in range(2, 10_000):
+        suffix = f"-{n}" if rules.charset == "alnum-dash" else str(n)
+        yield rules.prefix + cleaned[: room - len(suffix)] + suffix
+    raise RuntimeError(f"no free cust_ref for {channel_order_id}")  # pragma: no cover
+
+
+def make_cust_ref(channel_order_id: str, rules: CustRefRules,
+                  is_taken: Callable[[str], bool]) -> str:
+    """The first candidate not yet taken (`is_taken` asks the store)."""
+    for candidate in candidates(channel_order_id, rules):
+        if not is_taken(candidate):
+            return candidate
+    raise RuntimeError("unreachable")  # pragma: no cover
