@@ -18,8 +18,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):
         raise ValueError(
-            "decimal values must not be given as float (pass a str, int or Decimal); "
-            f"got {value!r}"
+            f"decimal values must not be given as float (pass a str, int or Decimal); got {value!r}"
         )
     return value
 

@@ -25,6 +25,8 @@ def bind_loopback(port: int = 0, host: str = LOOPBACK) -> socket.socket:
         sock.close()
         raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); "
                       "is another sandbox already running? pick another port") from exc
+    # Without TCP_NODELAY every small answer waits for the peer's delayed ACK (~40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.listen(2048)
     return sock
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 
 import pytest
 
 from orderbridge.clock import FrozenClock
 from orderbridge.sandbox.houzz import HouzzSandboxSettings, create_houzz_app
-from tests.sandbox.houzz.helpers import AUTH, Houzz, parse_xml, xml_errors
-
-with warnings.catch_warnings():
-    # starlette 1.x asks for httpx2 at import; the suite turns warnings into errors.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
+from tests.sandbox.houzz.helpers import AUTH, Houzz, TestClient, parse_xml, xml_errors
 
 
 def test_format_defaults_to_xml_with_method_named_root(houzz: Houzz) -> None:

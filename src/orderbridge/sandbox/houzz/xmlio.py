@@ -33,7 +33,12 @@ def parse_request(body: bytes, root: str) -> dict[str, str]:
         )
     try:
         element = fromstring(body)
-    except (ET.ParseError, DefusedXmlException, ValueError) as exc:
+    except DefusedXmlException as exc:
+        raise HouzzApiError(
+            "MalformedXml", "The request body uses a DTD or entities, which are refused; "
+            f"send a plain <{root}> document."
+        ) from exc
+    except (ET.ParseError, ValueError) as exc:
         raise HouzzApiError(
             "MalformedXml", f"The request body is not well-formed XML ({exc}); send <{root}>."
         ) from exc

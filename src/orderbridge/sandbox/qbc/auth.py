@@ -50,4 +50,5 @@ def current_caller(request: Request) -> Caller:
         raise typed_error(402, "Your subscription has lapsed; please update your billing details")
     if request.method in WRITE_METHODS and token in services.state.read_only_tokens:
         raise typed_error(403, "This access token is not permitted to make changes")
-    return Caller(services, account, access.app_id, base_url_of(request, services.settings.base_url))
+    base_url = base_url_of(request, services.settings.base_url)
+    return Caller(services, account, access.app_id, base_url)

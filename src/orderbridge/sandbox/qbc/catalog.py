@@ -83,7 +83,9 @@ def create_variant(caller: Caller, body: JsonDict) -> Variant:
     sku = body.get("sku")
     variant = Variant(id=caller.state.next_id("variant"), created_at=now, updated_at=now,
                       product_id=product.id, sku=None if sku is None else str(sku), attrs=attrs,
-                      **prices)
+                      retail_price=prices.get("retail_price"),
+                      wholesale_price=prices.get("wholesale_price"),
+                      buy_price=prices.get("buy_price"))
     cell(variant, account.primary_location_id)
     account.variants[variant.id] = variant
     account.index_variant_sku(variant)
@@ -142,7 +144,8 @@ def render_variant(variant: Variant, product: Product | None) -> JsonDict:
         "product_name": product.name if product else None,
         "product_status": product.status if product else None,
         "product_type": product.attrs.get("product_type") if product else None,
-        "last_cost_price": money(variant.buy_price), "moving_average_cost": money(variant.buy_price),
+        "last_cost_price": money(variant.buy_price),
+        "moving_average_cost": money(variant.buy_price),
         "stock_on_hand": stock(on_hand), "committed_stock": stock(committed),
         "incoming_stock": "0", "available_stock": stock(on_hand - committed),
         "locations": locations,

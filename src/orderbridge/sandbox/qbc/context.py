@@ -14,6 +14,7 @@ from typing import Any
 from orderbridge.clock import Clock
 from orderbridge.sandbox.harness import SandboxHarness
 from orderbridge.sandbox.qbc.events import Event, EventBus
+from orderbridge.sandbox.qbc.idempotency import IdempotencyStore
 from orderbridge.sandbox.qbc.settings import QbcSandboxSettings
 from orderbridge.sandbox.qbc.state import Account, SandboxState
 from orderbridge.sandbox.qbc.tokens import TokenRegistry
@@ -29,6 +30,7 @@ class QbcServices:
     tokens: TokenRegistry
     bus: EventBus
     harness: SandboxHarness
+    idempotency: IdempotencyStore
     dispatcher: Any | None = None
 
 

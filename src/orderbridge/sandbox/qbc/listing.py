@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -69,30 +69,55 @@ def _moment(request: Request, name: str) -> datetime | None:
     return moment
 
 
-def _predicates(request: Request, listing: Listing) -> list[Callable[[Any], bool]]:
-    tests: list[Callable[[Any], bool]] = []
-    filters = {"ids": ("int", lambda r: r.id), **listing.filters}
+Getter = Callable[[Any], Any]
+Test = Callable[[Any], bool]
+
+
+def _member(getter: Getter, allowed: Collection[object]) -> Test:
+    return lambda record: getter(record) in allowed
+
+
+def _any_tag(getter: Getter, wanted: set[str]) -> Test:
+    return lambda record: bool(wanted.intersection(getter(record) or ()))
+
+
+def _bound(attr: str, moment: datetime, lower: bool) -> Test:
+    if lower:
+        return lambda record: bool(getattr(record, attr) >= moment)
+    return lambda record: bool(getattr(record, attr) <= moment)
+
+
+def _record_id(record: Any) -> Any:
+    return record.id
+
+
+def _record_status(record: Any) -> Any:
+    return record.status
+
+
+def _predicates(request: Request, listing: Listing) -> list[Test]:
+    tests: list[Test] = []
+    filters: dict[str, tuple[FilterKind, Getter]] = {"ids": ("int", _record_id),
+                                                     **listing.filters}
     for name, (kind, getter) in filters.items():
         if kind == "int":
             ints = int_values(request, name)
             if ints is not None:
-                tests.append(lambda r, g=getter, s=ints: g(r) in s)
-        else:
-            strings = set(query_values(request, name))
-            if strings and kind == "tags":
-                tests.append(lambda r, g=getter, s=strings: bool(s.intersection(g(r) or ())))
-            elif strings:
-                tests.append(lambda r, g=getter, s=strings: g(r) in s)
+                tests.append(_member(getter, ints))
+            continue
+        strings = set(query_values(request, name))
+        if strings:
+            tests.append(_any_tag(getter, strings) if kind == "tags" else _member(getter, strings))
     for attr in ("created_at", "updated_at"):
         low, high = _moment(request, f"{attr}_min"), _moment(request, f"{attr}_max")
         if low is not None:
-            tests.append(lambda r, a=attr, m=low: getattr(r, a) >= m)
+            tests.append(_bound(attr, low, lower=True))
         if high is not None:
-            tests.append(lambda r, a=attr, m=high: getattr(r, a) <= m)
+            tests.append(_bound(attr, high, lower=False))
     if listing.has_status:
         statuses = set(query_values(request, "status")) or listing.default_statuses
         if statuses:
-            tests.append(lambda r, s=statuses: r.status in s)
+            tests.append(_member(_record_status, statuses))
     return tests
 
 

@@ -145,7 +145,7 @@ class WebhookDispatcher:
     def _prepare(self, subscription: WebhookSubscription, event: Event) -> _Delivery:
         payload = {"object_id": event.object_id, "event": event.name,
                    "timestamp": event.timestamp, "resource_url": event.resource_url}
-        body = json.dumps(payload, indent=1).encode()
+        body = json.dumps(payload, separators=(",", ":")).encode()
         with self._lock:
             generation = self._generation
         return _Delivery(str(uuid.uuid4()), subscription, event, body, generation)

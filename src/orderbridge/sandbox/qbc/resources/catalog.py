@@ -15,7 +15,13 @@ from orderbridge.sandbox.qbc.catalog import (
     update_product,
     update_variant,
 )
-from orderbridge.sandbox.qbc.envelope import created, json_response, no_content, read_root
+from orderbridge.sandbox.qbc.envelope import (
+    JsonDict,
+    created,
+    json_response,
+    no_content,
+    read_root,
+)
 from orderbridge.sandbox.qbc.listing import Listing, index_response, query_values, select
 from orderbridge.sandbox.qbc.records import Variant
 from orderbridge.sandbox.qbc.resources.common import CallerDep, find, includes
@@ -45,7 +51,7 @@ async def list_products(request: Request, caller: CallerDep) -> Response:
 async def show_product(product_id: str, request: Request, caller: CallerDep) -> Response:
     account = caller.account
     product = find(account.products, product_id, "product")
-    body = {"product": render_product(product)}
+    body: JsonDict = {"product": render_product(product)}
     if "variants" in includes(request):
         body["variants"] = [render_variant(account.variants[v], product)
                             for v in product.variant_ids if account.variants[v].status == "active"]

@@ -1,0 +1,1 @@
+"""Running the jobs: in one process (embedded scheduler) or on Celery workers (scale-out)."""

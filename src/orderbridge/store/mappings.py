@@ -1,0 +1,128 @@
+"""SKU aliases and the ship-method map: how channel codes become warehouse codes.
+
+Keys are matched exactly (after trimming surrounding spaces on the way in): ``ABC-1`` and
+``abc-1`` are different SKUs, as they are in most catalogs. No function here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from orderbridge.store._upsert import upsert
+from orderbridge.store.tables import ShipMethodMapping, SkuAlias
+
+
+def _clean(value: str, what: str) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise ValueError(f"{what} must not be blank")
+    return cleaned
+
+
+def add_alias(session: Session, integration_id: int, channel_sku: str, warehouse_sku: str) -> None:
+    """Make ``channel_sku`` stand for ``warehouse_sku`` (replacing an earlier alias)."""
+    upsert(
+        session,
+        SkuAlias,
+        {
+            "integration_id": integration_id,
+            "channel_sku": _clean(channel_sku, "the channel SKU"),
+            "warehouse_sku": _clean(warehouse_sku, "the warehouse SKU"),
+        },
+        conflict_on=["integration_id", "channel_sku"],
+        update=["warehouse_sku"],
+    )
+
+
+def import_aliases(session: Session, integration_id: int, pairs: Iterable[tuple[str, str]]) -> int:
+    """Add every ``(channel_sku, warehouse_sku)`` pair; later pairs win. Returns the count.
+
+    All pairs are checked before any is written, so a blank SKU rejects the whole import.
+    """
+    cleaned = [
+        (_clean(channel, "the channel SKU"), _clean(warehouse, "the warehouse SKU"))
+        for channel, warehouse in pairs
+    ]
+    for channel, warehouse in cleaned:
+        add_alias(session, integration_id, channel, warehouse)
+    return len(cleaned)
+
+
+def remove_alias(session: Session, integration_id: int, channel_sku: str) -> bool:
+    """Delete the alias of ``channel_sku``; True if there was one."""
+    result = session.execute(
+        delete(SkuAlias).where(
+            SkuAlias.integration_id == integration_id, SkuAlias.channel_sku == channel_sku.strip()
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def list_aliases(session: Session, integration_id: int) -> dict[str, str]:
+    """Every alias of the integration: channel SKU → warehouse SKU, sorted by channel SKU."""
+    rows = session.execute(
+        select(SkuAlias.channel_sku, SkuAlias.warehouse_sku)
+        .where(SkuAlias.integration_id == integration_id)
+        .order_by(SkuAlias.channel_sku)
+    )
+    return {channel: warehouse for channel, warehouse in rows}
+
+
+def resolve_alias(session: Session, integration_id: int, channel_sku: str) -> str | None:
+    """The warehouse SKU that ``channel_sku`` stands for, or ``None`` if it has no alias."""
+    return session.scalars(
+        select(SkuAlias.warehouse_sku).where(
+            SkuAlias.integration_id == integration_id, SkuAlias.channel_sku == channel_sku
+        )
+    ).one_or_none()
+
+
+def set_ship_method(
+    session: Session, integration_id: int, channel_code: str, warehouse_value: str
+) -> None:
+    """Map the channel shipping code to what the warehouse gets (replacing an earlier map)."""
+    upsert(
+        session,
+        ShipMethodMapping,
+        {
+            "integration_id": integration_id,
+            "channel_code": _clean(channel_code, "the channel shipping code"),
+            "warehouse_value": _clean(warehouse_value, "the warehouse value"),
+        },
+        conflict_on=["integration_id", "channel_code"],
+        update=["warehouse_value"],
+    )
+
+
+def get_ship_method(session: Session, integration_id: int, channel_code: str) -> str | None:
+    """What the warehouse gets for ``channel_code``, or ``None`` if unmapped."""
+    return session.scalars(
+        select(ShipMethodMapping.warehouse_value).where(
+            ShipMethodMapping.integration_id == integration_id,
+            ShipMethodMapping.channel_code == channel_code,
+        )
+    ).one_or_none()
+
+
+def ship_method_map(session: Session, integration_id: int) -> dict[str, str]:
+    """The whole map: channel code → warehouse value, sorted by channel code."""
+    rows = session.execute(
+        select(ShipMethodMapping.channel_code, ShipMethodMapping.warehouse_value)
+        .where(ShipMethodMapping.integration_id == integration_id)
+        .order_by(ShipMethodMapping.channel_code)
+    )
+    return {code: value for code, value in rows}
+
+
+def remove_ship_method(session: Session, integration_id: int, channel_code: str) -> bool:
+    """Delete the mapping of ``channel_code``; True if there was one."""
+    result = session.execute(
+        delete(ShipMethodMapping).where(
+            ShipMethodMapping.integration_id == integration_id,
+            ShipMethodMapping.channel_code == channel_code.strip(),
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))

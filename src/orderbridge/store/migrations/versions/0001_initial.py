@@ -1,0 +1,216 @@
+"""The initial schema: integrations, their settings and mappings, orders and their timeline.
+
+Written by hand to match ``orderbridge.store.tables``; a test compares the two. Types are
+spelled out here (not imported from the tables) so this file keeps meaning what it meant.
+
+Revision ID: 0001
+Revises:
+Create Date: 2025-01-01
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _json() -> sa.types.TypeEngine[Any]:
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def _timestamp() -> sa.DateTime:
+    return sa.DateTime(timezone=True)
+
+
+def _integration_fk(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["integration_id"],
+        ["integrations.id"],
+        name=f"fk_{table}_integration_id_integrations",
+        ondelete="CASCADE",
+    )
+
+
+def _keyed_table(table: str, key: str, *columns: sa.Column[Any]) -> None:
+    """A table of (integration_id, key, ...) rows, unique per integration and key."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        *columns,
+        sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
+        sa.UniqueConstraint("integration_id", key, name=f"uq_{table}_integration_id_{key}"),
+        _integration_fk(table),
+    )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "integrations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("paused", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("paused_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_integrations"),
+        sa.UniqueConstraint("name", name="uq_integrations_name"),
+    )
+    _keyed_table(
+        "integration_settings",
+        "key",
+        sa.Column("key", sa.String(100), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+    )
+    _keyed_table(
+        "credentials",
+        "connector",
+        sa.Column("connector", sa.String(20), nullable=False),
+        sa.Column("secret", sa.Text(), nullable=False),
+        sa.Column("base_url", sa.String(500), nullable=True),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+    )
+    _keyed_table(
+        "cursors",
+        "name",
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+    )
+    _keyed_table(
+        "sku_aliases",
+        "channel_sku",
+        sa.Column("channel_sku", sa.String(255), nullable=False),
+        sa.Column("warehouse_sku", sa.String(255), nullable=False),
+    )
+    _keyed_table(
+        "ship_method_map",
+        "channel_code",
+        sa.Column("channel_code", sa.String(100), nullable=False),
+        sa.Column("warehouse_value", sa.String(255), nullable=False),
+    )
+    _keyed_table(
+        "buyers",
+        "buyer_key",
+        sa.Column("buyer_key", sa.String(255), nullable=False),
+        sa.Column("warehouse_company_id", sa.String(64), nullable=False),
+        sa.Column("warehouse_address_id", sa.String(64), nullable=True),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+    )
+    _create_order_tables()
+    op.create_table(
+        "alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("resolved_at", _timestamp(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_alerts"),
+        _integration_fk("alerts"),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name="fk_alerts_order_id_orders", ondelete="SET NULL"
+        ),
+    )
+    op.create_index("ix_alerts_order_id", "alerts", ["order_id"])
+    op.create_index(
+        "ix_alerts_integration_id_resolved_at", "alerts", ["integration_id", "resolved_at"]
+    )
+
+
+def _create_order_tables() -> None:
+    op.create_table(
+        "orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("channel_order_id", sa.String(100), nullable=False),
+        sa.Column("cust_ref", sa.String(64), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("hold_reason_code", sa.String(40), nullable=True),
+        sa.Column("hold_reason", sa.Text(), nullable=True),
+        sa.Column("held_from_status", sa.String(20), nullable=True),
+        sa.Column("canonical", _json(), nullable=True),
+        sa.Column("channel_payload", _json(), nullable=False),
+        sa.Column("channel_status", sa.String(40), nullable=True),
+        sa.Column("order_date", _timestamp(), nullable=True),
+        sa.Column("warehouse_order_id", sa.String(64), nullable=True),
+        sa.Column("delivery_state", sa.String(20), server_default="idle", nullable=False),
+        sa.Column("delivery_attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("next_attempt_at", _timestamp(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_orders"),
+        sa.UniqueConstraint(
+            "integration_id", "channel_order_id", name="uq_orders_integration_id_channel_order_id"
+        ),
+        sa.UniqueConstraint("integration_id", "cust_ref", name="uq_orders_integration_id_cust_ref"),
+        _integration_fk("orders"),
+    )
+    op.create_index(
+        "ix_orders_integration_id_status_id", "orders", ["integration_id", "status", "id"]
+    )
+    op.create_index(
+        "ix_orders_integration_id_warehouse_order_id",
+        "orders",
+        ["integration_id", "warehouse_order_id"],
+    )
+    op.create_table(
+        "order_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("at", _timestamp(), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("data", _json(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_order_events"),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name="fk_order_events_order_id_orders", ondelete="CASCADE"
+        ),
+    )
+    op.create_index("ix_order_events_order_id_id", "order_events", ["order_id", "id"])
+    op.create_table(
+        "cust_refs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("cust_ref", sa.String(64), nullable=False),
+        sa.Column("channel_order_id", sa.String(100), nullable=False),
+        sa.Column("created_at", _timestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_cust_refs"),
+        sa.UniqueConstraint(
+            "integration_id", "cust_ref", name="uq_cust_refs_integration_id_cust_ref"
+        ),
+        sa.UniqueConstraint(
+            "integration_id",
+            "channel_order_id",
+            name="uq_cust_refs_integration_id_channel_order_id",
+        ),
+        _integration_fk("cust_refs"),
+    )
+
+
+def downgrade() -> None:
+    for table in (
+        "alerts",
+        "cust_refs",
+        "order_events",
+        "orders",
+        "buyers",
+        "ship_method_map",
+        "sku_aliases",
+        "cursors",
+        "credentials",
+        "integration_settings",
+        "integrations",
+    ):
+        op.drop_table(table)

@@ -1,0 +1,38 @@
+"""Small builders of test data for store tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from orderbridge.model import CanonicalOrder, OrderLine, Party
+
+ORDER_DATE = datetime(2024, 3, 1, 17, 30, tzinfo=UTC)
+
+
+def houzz_payload(order_id: str, **extra: Any) -> dict[str, Any]:
+    """A raw Houzz-like order as the channel would send it."""
+    return {"OrderId": order_id, "Status": "Charged", "Total": 31.55, **extra}
+
+
+def canonical(order_id: str, cust_ref: str) -> CanonicalOrder:
+    """A small canonical order with one product line."""
+    return CanonicalOrder(
+        cust_po_no=order_id,
+        cust_ref=cust_ref,
+        order_date=ORDER_DATE,
+        ship_to=Party(first_name="Ada", last_name="Lovelace", zip="78701", country="US"),
+        items=(
+            OrderLine(
+                line_no=1,
+                item="HZ-CHAIR",
+                quantity=Decimal("2"),
+                price=Decimal("10.25"),
+                extended_amount=Decimal("20.50"),
+            ),
+        ),
+        shipping_amount=Decimal("7.95"),
+        tax_amount=Decimal("3.10"),
+        order_total=Decimal("31.55"),
+    )

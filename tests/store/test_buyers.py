@@ -1,0 +1,20 @@
+"""Buyers seen before keep their warehouse ids, so repeat orders need no lookups."""
+
+from __future__ import annotations
+
+from orderbridge.store import Store
+from orderbridge.store.buyers import WarehouseBuyer, get_buyer, put_buyer
+
+
+def test_get_put_and_replace(store: Store, integration_id: int) -> None:
+    with store.begin() as session:
+        assert get_buyer(session, integration_id, "ada@example.com") is None
+        put_buyer(session, integration_id, "ada@example.com", WarehouseBuyer("c-1", "a-1"))
+        put_buyer(session, integration_id, "bob@example.com", WarehouseBuyer("c-2"))
+    with store.begin() as session:
+        put_buyer(session, integration_id, "ada@example.com", WarehouseBuyer("c-1", "a-7"))
+    with store.begin() as session:
+        assert get_buyer(session, integration_id, "ada@example.com") == WarehouseBuyer(
+            "c-1", "a-7"
+        )
+        assert get_buyer(session, integration_id, "bob@example.com") == WarehouseBuyer("c-2")
