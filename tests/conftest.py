@@ -2,9 +2,14 @@
 
 Every test runs with the ``ORDERBRIDGE_*`` variables cleared and ``ORDERBRIDGE_HOME`` pointing
 into its own temporary directory, so nothing touches ``~/.orderbridge``. Store tests run on both
-SQLite (a temporary file) and PostgreSQL (a fresh database per test on the local server, user
-``postgres``, trust auth). Without a reachable PostgreSQL the PostgreSQL half is skipped, or
-fails when ``CI=true``.
+SQLite (a temporary file) and PostgreSQL (the local server, user ``postgres``, trust auth).
+Without a reachable PostgreSQL the PostgreSQL half is skipped, or fails when ``CI=true``.
+
+- ``sqlite_url`` / ``postgres_url`` / ``db_url``: an empty database (PostgreSQL: a new database
+  ``ob_test_<hex>``, dropped after the test); use them to test migrations.
+- ``store_url`` / ``settings`` / ``store``: a database to use through the store. PostgreSQL
+  databases take a while to create, so these share one migrated database per session and empty
+  every table (``TRUNCATE ... RESTART IDENTITY``) before each test.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +27,8 @@ from cryptography.fernet import Fernet
 from psycopg import sql
 
 from orderbridge.settings import Settings
-from orderbridge.store import Store, open_store
+from orderbridge.store import Store, open_store, upgrade
+from orderbridge.store.tables import metadata
 
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES_URL_TEMPLATE = "postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
@@ -59,9 +66,8 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'orderbridge.sqlite3'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def _fresh_postgres_database() -> Iterator[str]:
     _require_postgres()
     database = f"ob_test_{secrets.token_hex(6)}"
     with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
@@ -75,20 +81,52 @@ def postgres_url() -> Iterator[str]:
             )
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    with _fresh_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest) -> str:
-    """Each test using it runs twice: on SQLite and on PostgreSQL."""
+    """An empty database; each test using it runs twice: on SQLite and on PostgreSQL."""
     fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(fixture)
     return url
 
 
+@pytest.fixture(scope="session")
+def _shared_postgres_url() -> Iterator[str]:
+    with _fresh_postgres_database() as url:
+        upgrade(url)
+        yield url
+
+
 @pytest.fixture
-def settings(tmp_path: Path, db_url: str) -> Settings:
+def migrated_postgres_url(_shared_postgres_url: str) -> str:
+    """A migrated PostgreSQL database with every table emptied (shared by the session)."""
+    tables = sql.SQL(", ").join(sql.Identifier(table.name) for table in metadata.sorted_tables)
+    dsn = _shared_postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
+    return _shared_postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """A database for store users, on SQLite and on PostgreSQL; empty, maybe already migrated."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "migrated_postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, store_url: str) -> Settings:
     """Settings with a private home, the parametrized database and a fresh encryption key."""
     return Settings(
         home=tmp_path / "orderbridge-home",
-        database_url=db_url,
+        database_url=store_url,
         secret_key=Fernet.generate_key().decode(),
     )
 

@@ -120,7 +120,10 @@ def test_computed_total_counts_lines_shipping_and_tax_once() -> None:
 
 def test_discount_lines_lower_the_total() -> None:
     order = _order(
-        items=(_line(1), _line(2, line_type="discount", quantity=1, price="-5", extended_amount="-5")),
+        items=(
+            _line(1),
+            _line(2, line_type="discount", quantity=1, price="-5", extended_amount="-5"),
+        ),
         shipping_amount=0,
         tax_amount=0,
     )
@@ -139,9 +142,9 @@ def test_line_numbers_must_be_unique() -> None:
 def test_models_are_frozen_strict_and_hashable() -> None:
     order = _order()
     with pytest.raises(ValidationError):
-        order.cust_ref = "other"  # type: ignore[misc]
+        order.cust_ref = "other"
     with pytest.raises(ValidationError, match="extra"):
-        Party(first_name="A", nickname="B")  # type: ignore[call-arg]
+        Party(first_name="A", nickname="B")
     with pytest.raises(ValidationError):
         _order(currency="usd")
     assert hash(order) == hash(_order())

@@ -23,7 +23,7 @@ def test_every_status_has_its_transitions_listed() -> None:
 
 
 def test_confirmed_and_canceled_are_the_terminal_statuses() -> None:
-    assert TERMINAL_STATUSES == {OrderStatus.CONFIRMED, OrderStatus.CANCELED}
+    assert {OrderStatus.CONFIRMED, OrderStatus.CANCELED} == TERMINAL_STATUSES
 
 
 def test_every_status_is_reachable_from_new() -> None:

@@ -14,7 +14,5 @@ def test_get_put_and_replace(store: Store, integration_id: int) -> None:
     with store.begin() as session:
         put_buyer(session, integration_id, "ada@example.com", WarehouseBuyer("c-1", "a-7"))
     with store.begin() as session:
-        assert get_buyer(session, integration_id, "ada@example.com") == WarehouseBuyer(
-            "c-1", "a-7"
-        )
+        assert get_buyer(session, integration_id, "ada@example.com") == WarehouseBuyer("c-1", "a-7")
         assert get_buyer(session, integration_id, "bob@example.com") == WarehouseBuyer("c-2")

@@ -39,9 +39,7 @@ def test_aliases_add_replace_resolve_remove(store: Store, integration_id: int) -
 
 def test_bulk_import_counts_and_later_pairs_win(store: Store, integration_id: int) -> None:
     with store.begin() as session:
-        count = import_aliases(
-            session, integration_id, iter([("A", "1"), ("B", "2"), ("A", "3")])
-        )
+        count = import_aliases(session, integration_id, iter([("A", "1"), ("B", "2"), ("A", "3")]))
     assert count == 3
     with store.begin() as session:
         assert list_aliases(session, integration_id) == {"A": "3", "B": "2"}

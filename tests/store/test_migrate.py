@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -15,6 +17,17 @@ from orderbridge.settings import Settings
 from orderbridge.store import Store, create_engine_for, open_store, upgrade
 from orderbridge.store.migrate import alembic_config, current_revision, head_revision
 from orderbridge.store.tables import metadata
+
+
+@pytest.fixture
+def fresh_store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """A store opened (and so migrated) on a new, empty database."""
+    store = open_store(Settings(home=tmp_path, database_url=db_url))
+    try:
+        yield store
+    finally:
+        store.close()
+
 
 TABLES = {
     "alembic_version",
@@ -29,10 +42,12 @@ TABLES = {
     "orders",
     "ship_method_map",
     "sku_aliases",
+    "warehouse_variants",
 }
 
 
-def test_the_migration_matches_the_declared_tables(store: Store) -> None:
+def test_the_migration_matches_the_declared_tables(fresh_store: Store) -> None:
+    store = fresh_store
     with store.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True}
@@ -41,19 +56,19 @@ def test_the_migration_matches_the_declared_tables(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) == TABLES
 
 
-def test_unique_constraints_are_the_ones_the_design_needs(store: Store) -> None:
-    inspector = inspect(store.engine)
+def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) -> None:
+    inspector = inspect(fresh_store.engine)
     orders = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("orders")}
     assert orders == {("integration_id", "channel_order_id"), ("integration_id", "cust_ref")}
     refs = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("cust_refs")}
     assert ("integration_id", "cust_ref") in refs
 
 
-def test_upgrade_is_idempotent_and_reaches_head(store: Store, db_url: str) -> None:
-    assert current_revision(store.engine) == head_revision() == "0001"
-    upgrade(store.engine)
+def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
+    assert current_revision(fresh_store.engine) == head_revision() == "0001"
+    upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(store.engine) == "0001"
+    assert current_revision(fresh_store.engine) == "0001"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:

@@ -141,6 +141,14 @@ def test_store_canonical_later_and_refuse_a_mismatched_reference(
         )
 
 
+def test_an_untranslated_order_has_sql_null_canonical(store: Store, integration_id: int) -> None:
+    order_id = _insert(store, integration_id, "903")
+    with store.begin() as session:
+        assert session.scalars(select(Order.id).where(Order.canonical.is_(None))).all() == [
+            order_id
+        ]
+
+
 def test_find_an_order_by_any_of_its_ids(store: Store, integration_id: int) -> None:
     order_id = _insert(store, integration_id, "12345678", cust_ref="HZ-5678")
     with store.begin() as session:

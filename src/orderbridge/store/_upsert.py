@@ -1,7 +1,8 @@
 """``INSERT ... ON CONFLICT`` for the two databases we support, behind one function each.
 
-Both SQLite (3.35+, for ``RETURNING``) and PostgreSQL speak the same clause; only the SQLAlchemy construct that
-builds it differs. These are what make "get or create" and "set" safe under concurrency.
+Both SQLite (3.35+, for ``RETURNING``) and PostgreSQL speak the same clause; only the
+SQLAlchemy construct that builds it differs. These are what make "get or create" and "set"
+safe under concurrency.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import CursorResult, Result, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,3 +64,8 @@ def upsert(
         set_={column: statement.excluded[column] for column in update},
     )
     session.execute(statement)
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    return result.rowcount if isinstance(result, CursorResult) else 0

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from orderbridge.store._upsert import rows_affected
 from orderbridge.store.tables import Alert
 from orderbridge.store.tables.columns import utcnow
 
@@ -77,7 +78,7 @@ def resolve_alert(session: Session, alert_id: int, *, at: datetime | None = None
         .values(resolved_at=at or utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_affected(result) > 0
 
 
 def resolve_alerts(
@@ -97,4 +98,4 @@ def resolve_alerts(
     result = session.execute(
         query.values(resolved_at=at or utcnow()).execution_options(synchronize_session="fetch")
     )
-    return int(getattr(result, "rowcount", 0))
+    return rows_affected(result)

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from orderbridge.crypto import SecretBox, mask
-from orderbridge.store._upsert import upsert
+from orderbridge.store._upsert import rows_affected, upsert
 from orderbridge.store.tables import Credential
 from orderbridge.store.tables.columns import utcnow
 
@@ -115,4 +115,4 @@ def delete_credentials(session: Session, integration_id: int, connector: Connect
             Credential.integration_id == integration_id, Credential.connector == connector
         )
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_affected(result) > 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from orderbridge.store._upsert import insert_or_ignore, upsert
+from orderbridge.store._upsert import insert_or_ignore, rows_affected, upsert
 from orderbridge.store.tables import Integration, IntegrationSetting
 from orderbridge.store.tables.columns import utcnow
 
@@ -97,4 +97,4 @@ def delete_setting(session: Session, integration_id: int, key: str) -> bool:
             IntegrationSetting.integration_id == integration_id, IntegrationSetting.key == key
         )
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_affected(result) > 0

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from orderbridge.store._upsert import upsert
+from orderbridge.store._upsert import rows_affected, upsert
 from orderbridge.store.tables import ShipMethodMapping, SkuAlias
 
 
@@ -58,7 +58,7 @@ def remove_alias(session: Session, integration_id: int, channel_sku: str) -> boo
             SkuAlias.integration_id == integration_id, SkuAlias.channel_sku == channel_sku.strip()
         )
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_affected(result) > 0
 
 
 def list_aliases(session: Session, integration_id: int) -> dict[str, str]:
@@ -125,4 +125,4 @@ def remove_ship_method(session: Session, integration_id: int, channel_code: str)
             ShipMethodMapping.channel_code == channel_code.strip(),
         )
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rows_affected(result) > 0

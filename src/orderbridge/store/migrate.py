@@ -92,7 +92,7 @@ def _locked_transaction(engine: Engine) -> Iterator[Connection]:
 
 def _is_sqlite_file(engine: Engine) -> bool:
     database = engine.url.database
-    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
+    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:" and not str(database).startswith("file:")
 
 
 def _sqlite_migration_engine(engine: Engine) -> Engine:

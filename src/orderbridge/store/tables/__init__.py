@@ -10,6 +10,7 @@ from orderbridge.store.tables.integration import (
 )
 from orderbridge.store.tables.mapping import Buyer, ShipMethodMapping, SkuAlias
 from orderbridge.store.tables.order import CustRef, Order, OrderEvent
+from orderbridge.store.tables.warehouse import WarehouseVariant
 
 metadata = Base.metadata
 
@@ -26,5 +27,6 @@ __all__ = [
     "OrderEvent",
     "ShipMethodMapping",
     "SkuAlias",
+    "WarehouseVariant",
     "metadata",
 ]

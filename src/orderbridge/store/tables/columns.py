@@ -15,8 +15,10 @@ from sqlalchemy import JSON, DateTime, Dialect, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-JsonDocument: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
-"""JSON on SQLite, JSONB on PostgreSQL."""
+JsonDocument: TypeEngine[Any] = JSON(none_as_null=True).with_variant(
+    JSONB(none_as_null=True), "postgresql"
+)
+"""JSON on SQLite, JSONB on PostgreSQL; Python ``None`` is stored as SQL NULL."""
 
 
 def utcnow() -> datetime:

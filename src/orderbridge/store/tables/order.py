@@ -42,6 +42,10 @@ class Order(Base):
     channel_status: Mapped[str | None] = mapped_column(String(40))
     order_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
     warehouse_order_id: Mapped[str | None] = mapped_column(String(64))
+    warehouse_payload: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    """The exact body sent (or, in preview, that would be sent) to the warehouse."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    """The ``Idempotency-Key`` of the order's delivery, kept for retries after a crash."""
     delivery_state: Mapped[DeliveryState] = mapped_column(
         StrEnumType(DeliveryState, 20), server_default=DeliveryState.IDLE.value
     )

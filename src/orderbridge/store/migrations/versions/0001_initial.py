@@ -1,4 +1,4 @@
-"""The initial schema: integrations, their settings and mappings, orders and their timeline.
+"""The initial schema: integrations, settings, mappings, variant index, orders, timeline.
 
 Written by hand to match ``orderbridge.store.tables``; a test compares the two. Types are
 spelled out here (not imported from the tables) so this file keeps meaning what it meant.
@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("warehouse_address_id", sa.String(64), nullable=True),
         sa.Column("updated_at", _timestamp(), nullable=False),
     )
+    _create_warehouse_variants()
     _create_order_tables()
     op.create_table(
         "alerts",
@@ -127,6 +128,29 @@ def upgrade() -> None:
     )
 
 
+def _create_warehouse_variants() -> None:
+    op.create_table(
+        "warehouse_variants",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("variant_id", sa.BigInteger(), nullable=False),
+        sa.Column("sku", sa.String(255), nullable=True),
+        sa.Column("name", sa.String(500), nullable=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("record", _json(), nullable=False),
+        sa.Column("remote_updated_at", sa.String(40), nullable=True),
+        sa.Column("seen_at", _timestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_warehouse_variants"),
+        sa.UniqueConstraint(
+            "integration_id", "variant_id", name="uq_warehouse_variants_integration_id_variant_id"
+        ),
+        _integration_fk("warehouse_variants"),
+    )
+    op.create_index(
+        "ix_warehouse_variants_integration_id_sku", "warehouse_variants", ["integration_id", "sku"]
+    )
+
+
 def _create_order_tables() -> None:
     op.create_table(
         "orders",
@@ -143,6 +167,8 @@ def _create_order_tables() -> None:
         sa.Column("channel_status", sa.String(40), nullable=True),
         sa.Column("order_date", _timestamp(), nullable=True),
         sa.Column("warehouse_order_id", sa.String(64), nullable=True),
+        sa.Column("warehouse_payload", _json(), nullable=True),
+        sa.Column("idempotency_key", sa.String(100), nullable=True),
         sa.Column("delivery_state", sa.String(20), server_default="idle", nullable=False),
         sa.Column("delivery_attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("next_attempt_at", _timestamp(), nullable=True),
@@ -202,6 +228,7 @@ def _create_order_tables() -> None:
 def downgrade() -> None:
     for table in (
         "alerts",
+        "warehouse_variants",
         "cust_refs",
         "order_events",
         "orders",

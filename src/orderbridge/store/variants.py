@@ -1,0 +1,90 @@
+"""The warehouse variant index: bulk upserts from QBC pages, lookups by SKU. No commits here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from orderbridge.store._upsert import _insert
+from orderbridge.store.tables.warehouse import WarehouseVariant
+
+ACTIVE = "active"
+
+
+def upsert_variants(
+    session: Session, integration_id: int, records: list[dict[str, Any]], *, seen_at: datetime
+) -> None:
+    """Store a page of QBC variant records (one statement)."""
+    if not records:
+        return
+    rows = [
+        {
+            "integration_id": integration_id,
+            "variant_id": int(record["id"]),
+            "sku": (str(record.get("sku")).strip() or None) if record.get("sku") else None,
+            "name": record.get("name"),
+            "status": str(record.get("status") or ACTIVE),
+            "record": record,
+            "remote_updated_at": record.get("updated_at"),
+            "seen_at": seen_at,
+        }
+        for record in records
+    ]
+    statement = _insert(session, WarehouseVariant).values(rows)
+    columns = ("sku", "name", "status", "record", "remote_updated_at", "seen_at")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["integration_id", "variant_id"],
+            set_={column: statement.excluded[column] for column in columns},
+        )
+    )
+
+
+def archive_unseen(session: Session, integration_id: int, seen_before: datetime) -> int:
+    """After a full read: variants QBC no longer lists are archived."""
+    result = session.execute(
+        update(WarehouseVariant)
+        .where(
+            WarehouseVariant.integration_id == integration_id,
+            WarehouseVariant.seen_at < seen_before,
+            WarehouseVariant.status == ACTIVE,
+        )
+        .values(status="archived")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def active_variant_ids_by_sku(
+    session: Session, integration_id: int, skus: Iterable[str]
+) -> dict[str, list[int]]:
+    """Active variant ids per SKU (exact match; QBC does not enforce SKU uniqueness)."""
+    wanted = set(skus)
+    found: dict[str, list[int]] = {sku: [] for sku in wanted}
+    if not wanted:
+        return found
+    rows = session.execute(
+        select(WarehouseVariant.sku, WarehouseVariant.variant_id).where(
+            WarehouseVariant.integration_id == integration_id,
+            WarehouseVariant.status == ACTIVE,
+            WarehouseVariant.sku.in_(wanted),
+        )
+    )
+    for sku, variant_id in rows:
+        if sku is not None:
+            found[sku].append(int(variant_id))
+    return found
+
+
+def count_variants(session: Session, integration_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(WarehouseVariant)
+            .where(WarehouseVariant.integration_id == integration_id)
+        )
+        or 0
+    )

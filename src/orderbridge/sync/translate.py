@@ -1,0 +1,121 @@
+"""Validation and translation for the warehouse: SKUs through aliases to QBC variants, the
+shipping code through the ship-method map, the buyer to stored QBC ids, and the payload.
+
+A problem here is something the merchant can fix in the hub (add an alias, create the item in
+QBC, map a shipping code); the order is held with a message that says exactly that, and is
+released by itself on a later run once the fix is in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orderbridge.connectors.qbc.mapping import BuyerIds, buyer_keys, order_payload
+from orderbridge.model import CanonicalOrder, Hold, HoldReason
+from orderbridge.store import buyers, mappings
+from orderbridge.store.variants import active_variant_ids_by_sku
+from orderbridge.sync.context import IntegrationContext
+
+FIXABLE_HERE = frozenset({HoldReason.UNKNOWN_SKU, HoldReason.UNMAPPED_SHIP_CODE})
+
+
+@dataclass
+class Translated:
+    """The QBC payload for an order, or the problems that stop it."""
+
+    canonical: CanonicalOrder
+    payload: dict[str, Any] | None = None
+    problems: list[Hold] = field(default_factory=list)
+
+    @property
+    def idempotency_key(self) -> str:
+        """Derived from the order and the exact payload: a retry of the same request reuses it,
+        a corrected order (after a hold) gets a new one."""
+        text = self.canonical.cust_po_no + json.dumps(self.payload, sort_keys=True)
+        return "orderbridge-" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+class Translator:
+    """Translates orders for one run; aliases and the ship-method map are read once."""
+
+    def __init__(self, ctx: IntegrationContext, session: Session) -> None:
+        self._ctx = ctx
+        self._aliases = mappings.list_aliases(session, ctx.integration_id)
+        self._ship_map = {code.upper(): value for code, value in
+                          mappings.ship_method_map(session, ctx.integration_id).items()}
+
+    def translate(self, session: Session, order: CanonicalOrder) -> Translated:
+        config = self._ctx.config
+        result = Translated(order)
+        variant_ids, lines = self._resolve_lines(session, order, result.problems)
+        ship_code = order.ship_code or config.default_ship_code
+        ship_value = self._ship_map.get(ship_code.upper())
+        if ship_value is None and config.hold_unmapped_ship_codes:
+            result.problems.append(Hold(code=HoldReason.UNMAPPED_SHIP_CODE, message=(
+                f"Houzz shipping code {ship_code} has no ship-method mapping: run "
+                f"orderbridge shipmethod map {ship_code} VALUE")))
+        result.canonical = order.model_copy(update={
+            "items": tuple(lines), "warehouse_ship_code": ship_value or ship_code})
+        if result.problems:
+            return result
+        result.payload = order_payload(
+            result.canonical, variant_ids=variant_ids,
+            buyer=self._known_buyer(session, order), status=config.order_status,
+            location_id=config.location_id, ship_value=ship_value or ship_code,
+            tags=config.tags)
+        return result
+
+    def _resolve_lines(self, session: Session, order: CanonicalOrder,
+                       problems: list[Hold]) -> tuple[dict[int, int], list[Any]]:
+        products = order.product_lines
+        wanted = {line.item: self._aliases.get(line.item, line.item) for line in products}
+        found = active_variant_ids_by_sku(session, self._ctx.integration_id, wanted.values())
+        variant_ids: dict[int, int] = {}
+        lines = []
+        for line in order.items:
+            if line.line_type != "product":
+                lines.append(line)
+                continue
+            sku = wanted[line.item]
+            ids = found.get(sku, [])
+            if not ids:
+                aliased = f" (alias of {line.item})" if sku != line.item else ""
+                problems.append(Hold(code=HoldReason.UNKNOWN_SKU, message=(
+                    f"SKU {sku}{aliased} is not in QuickBooks Commerce: add an alias "
+                    f"(orderbridge alias add {line.item} QBC_SKU) or create the item")))
+            elif len(ids) > 1:
+                problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+                    f"SKU {sku} matches {len(ids)} QuickBooks Commerce variants "
+                    f"({', '.join(map(str, sorted(ids)))}): archive the extra ones")))
+            else:
+                variant_ids[line.line_no] = ids[0]
+            lines.append(line.model_copy(update={"warehouse_sku": sku}))
+        return variant_ids, lines
+
+    def _known_buyer(self, session: Session, order: CanonicalOrder) -> BuyerIds | None:
+        keys = buyer_keys(order.ship_to)
+        known = buyers.get_buyer(session, self._ctx.integration_id, keys.address)
+        if known is not None and known.address_id is not None:
+            return BuyerIds(int(known.company_id), int(known.address_id))
+        company = buyers.get_buyer(session, self._ctx.integration_id, keys.company)
+        return BuyerIds(int(company.company_id), None) if company is not None else None
+
+
+def remember_buyer(session: Session, ctx: IntegrationContext, order: CanonicalOrder,
+                   warehouse_order: dict[str, Any]) -> None:
+    """Keep the ids QBC gave the buyer, so their next order needs no nested company."""
+    company_id = warehouse_order.get("company_id")
+    address_id = warehouse_order.get("shipping_address_id")
+    if company_id is None:
+        return
+    keys = buyer_keys(order.ship_to)
+    buyers.put_buyer(session, ctx.integration_id, keys.company,
+                     buyers.WarehouseBuyer(str(company_id)))
+    if address_id is not None:
+        buyers.put_buyer(session, ctx.integration_id, keys.address,
+                         buyers.WarehouseBuyer(str(company_id), str(address_id)))
