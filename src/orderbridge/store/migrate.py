@@ -92,7 +92,9 @@ def _locked_transaction(engine: Engine) -> Iterator[Connection]:
 
 def _is_sqlite_file(engine: Engine) -> bool:
     database = engine.url.database
-    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:" and not str(database).startswith("file:")
+    if engine.dialect.name != "sqlite" or not database:
+        return False
+    return database != ":memory:" and not str(database).startswith("file:")
 
 
 def _sqlite_migration_engine(engine: Engine) -> Engine:
