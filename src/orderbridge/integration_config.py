@@ -57,6 +57,8 @@ class IntegrationConfig(BaseModel):
     retry_cap_s: float = Field(3600, ge=0, description="longest delay between retries")
     retry_max_attempts: int = Field(
         12, ge=1, description="delivery attempts before an order is held for a person")
+    qbc_timeout_s: float = Field(
+        30, gt=0, description="seconds to wait for a QuickBooks Commerce answer")
 
     @field_validator("houzz_timezone")
     @classmethod

@@ -72,8 +72,11 @@ def print_banner(console: Console, pair: SandboxPair) -> None:
     h = HOUZZ_CREDENTIALS
     console.print("[bold]Houzz Seller API sandbox[/bold]", pair.houzz_url)
     console.print(f"  orderbridge connect houzz --token {h['token']} --username {h['username']} "
-                  f"--app-name {h['app_name']} --base-url {pair.houzz_url}")
+                  f"--app-name {h['app_name']} --base-url {pair.houzz_url}", soft_wrap=True,
+                  markup=False, highlight=False)
     console.print("[bold]QuickBooks Commerce sandbox[/bold]", pair.qbc_url)
-    console.print(f"  orderbridge connect qbc --token {QBC_TOKEN} --base-url {pair.qbc_url}")
+    console.print(f"  orderbridge connect qbc --token {QBC_TOKEN} --base-url {pair.qbc_url}",
+                  soft_wrap=True, markup=False, highlight=False)
     console.print("Control API: POST <base>/_sandbox/orders {\"count\": 5}, "
-                  "GET <base>/_sandbox/calls ... (docs/sandbox.md). Ctrl-C stops.")
+                  "GET <base>/_sandbox/calls ... (docs/sandbox.md). Ctrl-C stops.",
+                  soft_wrap=True, markup=False, highlight=False)

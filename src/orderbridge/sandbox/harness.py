@@ -92,6 +92,9 @@ class SandboxHarness:
         received_at = datetime.now(UTC).isoformat()
         response, fault = await self._answer(request, call_next)
         extra = dict(request.scope.get(_EXTRA_KEY, {}))
+        key = request.headers.get("Idempotency-Key")
+        if key is not None:  # logged even when a fault answered before the app saw it
+            extra.setdefault("idempotency_key", key)
         self.calls.record(
             CallRecord(
                 method=request.method,

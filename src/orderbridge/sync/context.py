@@ -58,7 +58,7 @@ class IntegrationContext:
             stored = self.credentials("qbc")
             self._qbc = QbcClient(stored.values["token"],
                                   stored.base_url or "https://api.tradegecko.com",
-                                  clock=self.clock)
+                                  timeout=self.config.qbc_timeout_s, clock=self.clock)
         return self._qbc
 
     def reload_config(self) -> None:

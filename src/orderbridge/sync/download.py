@@ -61,7 +61,7 @@ def download(ctx: IntegrationContext, stop: StopToken | None = None) -> Download
         result.pages += 1
         last = len(page) < page_size or (stop is not None and stop.stopped)
         with ctx.store.begin() as session:
-            _store_page(ctx, session, page, result)
+            store_page(ctx, session, page, result)
             if last and not (stop is not None and stop.stopped):
                 cursors.set_cursor(session, ctx.integration_id, CURSOR, started.isoformat())
         if last:
@@ -78,7 +78,7 @@ def _window_start(ctx: IntegrationContext, cursor: str | None, now: datetime) ->
     return now - timedelta(days=config.initial_import_days)
 
 
-def _store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
+def store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
                 result: DownloadResult) -> None:
     keys = [channel_order_key(raw) for raw in page]
     known = set(session.scalars(select(Order.channel_order_id).where(

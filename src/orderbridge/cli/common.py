@@ -1,0 +1,121 @@
+"""What every command shares: opening the store, finding an integration, printing, failing.
+
+A merchant never sees a traceback for a problem they can fix: errors of the hub (bad input, a
+refused connection, a missing or wrong encryption key, an unreachable database) become one red
+line saying what to do, and exit code 1. `reports_errors` wraps each command to that effect.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from orderbridge.crypto import SecretKeyError
+from orderbridge.errors import OrderbridgeError, UsageError
+from orderbridge.settings import Settings, load_settings
+from orderbridge.store import Store, integrations, open_store
+from orderbridge.store.integrations import DEFAULT_INTEGRATION
+from orderbridge.store.tables import Integration
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+IntegrationOption = Annotated[
+    str, typer.Option("--integration", "-i", help="Which integration (merchant) to act on.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+_PIPE_WIDTH = 160  # tables piped to a file or a log are not squeezed into 80 columns
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A Rich console; wide when not attached to a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else _PIPE_WIDTH
+    return Console(stderr=stderr, width=width, soft_wrap=stderr)
+
+
+def say(text: str, style: str | None = None) -> None:
+    """Print plain text (never read as Rich markup), optionally styled."""
+    console().print(text, style=style, markup=False, highlight=False)
+
+
+def fail(message: str) -> NoReturn:
+    """One red line on stderr, exit code 1."""
+    console(stderr=True).print(f"[red]Error:[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def print_json(document: Any) -> None:
+    typer.echo(json.dumps(document, indent=2, default=str, ensure_ascii=False))
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the hub's expected errors into one clear line and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (OrderbridgeError, SecretKeyError) as exc:
+            fail(str(exc))
+        except ValidationError as exc:  # ORDERBRIDGE_* variables that do not parse
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                 for e in exc.errors())
+            fail(f"invalid ORDERBRIDGE_* setting: {problems}")
+        except OperationalError as exc:
+            fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]} "
+                 "(check ORDERBRIDGE_DATABASE_URL)")
+
+    return wrapper
+
+
+@contextmanager
+def opened_store() -> Iterator[tuple[Settings, Store]]:
+    """The process settings and the store they name (migrated on first use), closed after."""
+    settings = load_settings()
+    store = open_store(settings)
+    try:
+        yield settings, store
+    finally:
+        store.close()
+
+
+def require_integration(session: Session, name: str) -> Integration:
+    """The integration called `name`, or a `UsageError` saying how to create it."""
+    integration = integrations.get_integration(session, name)
+    if integration is None:
+        known = [i.name for i in integrations.list_integrations(session)]
+        hint = f" (known: {', '.join(known)})" if known else ""
+        raise UsageError(f"there is no integration named {name!r}{hint}; create it with "
+                         f"orderbridge connect houzz ... --integration {name}")
+    return integration
+
+
+def integration_for_setup(session: Session, name: str) -> Integration:
+    """The integration, created if missing (settings and mappings may come before `connect`)."""
+    existing = integrations.get_integration(session, name)
+    if existing is not None:
+        return existing
+    created = integrations.get_or_create_integration(session, name)
+    if name != DEFAULT_INTEGRATION:
+        say(f"Created integration {name!r}.")
+    return created
+
+
+def when(value: datetime | None) -> str:
+    """A stored time for display (UTC, to the second)."""
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,119 @@
+"""`orderbridge config set|show|unset`: an integration's settings, validated on the way in.
+
+Every key, its default and what it does come from `IntegrationConfig`, so a setting added there
+shows up here with no CLI change. `config show` also shows the connections (secrets masked)
+and whether the integration is paused.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from orderbridge.cli.common import (
+    IntegrationOption,
+    JsonOption,
+    console,
+    integration_for_setup,
+    opened_store,
+    print_json,
+    reports_errors,
+    require_integration,
+    say,
+)
+from orderbridge.crypto import SecretBox, mask
+from orderbridge.errors import UsageError
+from orderbridge.integration_config import IntegrationConfig, config_from_rows, describe
+from orderbridge.integration_config import validated_value as checked
+from orderbridge.store import integrations
+from orderbridge.store.credentials import CONNECTORS, load_credentials
+from orderbridge.store.tables import Integration
+
+app = typer.Typer(help="Show and change an integration's settings.", no_args_is_help=True)
+
+KeyArgument = Annotated[str, typer.Argument(help="Setting name (see: orderbridge config show).")]
+
+
+@app.command("set")
+@reports_errors
+def config_set(key: KeyArgument,
+               value: Annotated[str, typer.Argument(help="New value.")],
+               integration: IntegrationOption = "default") -> None:
+    """Change a setting (e.g. `config set delivery preview`)."""
+    with opened_store() as (_, store), store.begin() as session:
+        row = integration_for_setup(session, integration)
+        text = checked(integrations.all_settings(session, row.id), key, value.strip())
+        integrations.set_setting(session, row.id, key, text)
+    say(f"{key} = {text} (integration {integration!r})")
+
+
+@app.command("unset")
+@reports_errors
+def config_unset(key: KeyArgument, integration: IntegrationOption = "default") -> None:
+    """Forget a setting: it goes back to its default."""
+    if key not in IntegrationConfig.model_fields:
+        raise UsageError(f"unknown setting {key!r}; see: orderbridge config show")
+    with opened_store() as (_, store), store.begin() as session:
+        row = require_integration(session, integration)
+        removed = integrations.delete_setting(session, row.id, key)
+    default = dict((name, default) for name, default, _ in describe())[key]
+    state = "back to its default" if removed else "was not set; it stays at its default"
+    say(f"{key} {state} ({default or 'unset'})")
+
+
+@app.command("show")
+@reports_errors
+def config_show(integration: IntegrationOption = "default", as_json: JsonOption = False) -> None:
+    """Every setting with its value, default and meaning; connections with secrets masked."""
+    with opened_store() as (settings, store), store.session() as session:
+        row = require_integration(session, integration)
+        document = _document(session, row, SecretBox.from_settings(settings))
+    if as_json:
+        print_json(document)
+        return
+    out = console()
+    paused = (f"PAUSED: {document['paused_reason']} (fix it, then orderbridge resume)"
+              if document["paused"] else "running")
+    out.print(Text(f"Integration {integration!r}: {paused}",
+                   style="red" if document["paused"] else "green"))
+    connections = Table(title="Connections")
+    for column in ("side", "base URL", "credentials"):
+        connections.add_column(column)
+    for side, info in document["connections"].items():
+        if info is None:
+            connections.add_row(side, "", Text(f"not connected: orderbridge connect {side}"))
+        else:
+            shown = ", ".join(f"{k}={v}" for k, v in info["credentials"].items())
+            connections.add_row(side, Text(info["base_url"] or ""), Text(shown))
+    out.print(connections)
+    table = Table(title="Settings (orderbridge config set KEY VALUE)")
+    for column in ("key", "value", "default", "description"):
+        table.add_column(column)
+    for key, item in document["settings"].items():
+        value = Text(item["value"], style="bold" if item["set"] else "dim")
+        table.add_row(key, value, Text(item["default"]), Text(item["description"]))
+    out.print(table)
+
+
+def _document(session: Session, row: Integration, box: SecretBox) -> dict[str, Any]:
+    rows = integrations.all_settings(session, row.id)
+    effective = config_from_rows(rows)
+    settings = {}
+    for key, default, description in describe():
+        value = getattr(effective, key)
+        settings[key] = {"value": "" if value is None else str(value), "default": default,
+                         "set": key in rows, "description": description}
+    connections: dict[str, Any] = {}
+    for connector in CONNECTORS:
+        stored = load_credentials(session, row.id, connector, box)
+        connections[connector] = None if stored is None else {
+            "base_url": stored.base_url,
+            "credentials": {k: mask(v) if k == "token" else v for k, v in stored.values.items()},
+            "updated_at": stored.updated_at.isoformat(),
+        }
+    return {"integration": row.name, "paused": row.paused, "paused_reason": row.paused_reason,
+            "connections": connections, "settings": settings}

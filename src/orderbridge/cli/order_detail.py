@@ -1,0 +1,129 @@
+"""What `orderbridge orders show REF` displays: one order, everything a merchant asks about it.
+
+Details (ids, status, hold reason, ship-to), lines with the Houzz SKU beside the QBC SKU it was
+translated to, totals, delivery progress, the full timeline, and for a preview order the exact
+QBC payload that would be sent. The same facts are available as JSON (`--json`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from orderbridge.model import CanonicalOrder, OrderStatus
+from orderbridge.store import orders, timeline
+from orderbridge.store.tables import Order
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    """The fields of `orders list --json`."""
+    return {
+        "cust_ref": order.cust_ref,
+        "houzz_order_id": order.channel_order_id,
+        "status": order.status.value,
+        "order_date": None if order.order_date is None else order.order_date.isoformat(),
+        "qbc_order_id": order.warehouse_order_id,
+        "hold_reason_code": None if order.hold_reason_code is None else order.hold_reason_code.value,
+        "hold_reason": order.hold_reason,
+        "delivery_state": order.delivery_state.value,
+        "delivery_attempts": order.delivery_attempts,
+        "next_attempt_at": None if order.next_attempt_at is None
+        else order.next_attempt_at.isoformat(),
+        "last_error": order.last_error,
+    }
+
+
+def order_document(session: Session, order: Order) -> dict[str, Any]:
+    """Everything about one order, for `orders show --json`."""
+    canonical = orders.load_canonical(order)
+    return {
+        **order_summary(order),
+        "order": None if canonical is None else canonical.model_dump(mode="json"),
+        "qbc_payload": order.warehouse_payload,
+        "timeline": [{"at": event.at.isoformat(), "kind": event.kind, "message": event.message,
+                      "data": event.data} for event in timeline.timeline(session, order.id)],
+    }
+
+
+def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -> None:
+    """The human view of `order_document`."""
+    status = document["status"]
+    out.print(Text(f"Order {document['cust_ref'] or '(no cust_ref)'} — {status}", style="bold"))
+    facts = Table(show_header=False, box=None)
+    facts.add_row("Houzz OrderId", Text(document["houzz_order_id"]))
+    facts.add_row("QBC order id", Text(document["qbc_order_id"] or "—"))
+    facts.add_row("order date", Text(document["order_date"] or "—"))
+    if document["hold_reason"]:
+        facts.add_row("held because", Text(f"{document['hold_reason']} "
+                                           f"({document['hold_reason_code']})", style="red"))
+    facts.add_row("delivery", Text(_delivery(document)))
+    canonical = document["order"]
+    if canonical is not None:
+        order = CanonicalOrder.model_validate(canonical)
+        facts.add_row("ship to", Text(_party(order)))
+        facts.add_row("shipping", Text(f"{order.ship_code or '—'} → "
+                                       f"{order.warehouse_ship_code or '(unmapped)'}"))
+    out.print(facts)
+    if canonical is not None:
+        out.print(_lines_table(order))
+    else:
+        out.print(Text("Not translated yet (the Houzz payload could not be read as an order).",
+                       style="yellow"))
+    out.print(_timeline_table(document["timeline"]))
+    if document["qbc_payload"] is not None and (show_payload or status == OrderStatus.PREVIEW):
+        title = ("QBC payload (preview mode: nothing was sent)" if status == OrderStatus.PREVIEW
+                 else "QBC payload (as sent)")
+        out.print(Text(title, style="bold"))
+        out.print(Syntax(json.dumps(document["qbc_payload"], indent=2), "json",
+                         background_color="default", word_wrap=True))
+
+
+def _delivery(document: dict[str, Any]) -> str:
+    text = f"{document['delivery_state']}, {document['delivery_attempts']} attempt(s)"
+    if document["next_attempt_at"]:
+        text += f", next attempt {document['next_attempt_at']}"
+    if document["last_error"]:
+        text += f", last error: {document['last_error']}"
+    return text
+
+
+def _party(order: CanonicalOrder) -> str:
+    party = order.ship_to
+    name = " ".join(p for p in (party.first_name, party.last_name) if p)
+    parts = [name, party.company, party.address_1, party.address_2,
+             " ".join(p for p in (party.city, party.state, party.zip) if p), party.country,
+             party.phone, party.e_mail]
+    return ", ".join(p for p in parts if p)
+
+
+def _lines_table(order: CanonicalOrder) -> Table:
+    table = Table(title="Lines")
+    for column in ("#", "type", "Houzz SKU", "QBC SKU", "qty", "price", "amount"):
+        table.add_column(column, justify="right" if column in ("qty", "price", "amount")
+                         else "left")
+    for line in order.items:
+        qbc_sku = line.warehouse_sku or ("—" if line.line_type != "product" else "(unknown)")
+        table.add_row(str(line.line_no), line.line_type, Text(line.item), Text(qbc_sku),
+                      str(line.quantity), str(line.price), str(line.extended_amount))
+    computed = order.computed_total
+    stated = "—" if order.order_total is None else str(order.order_total)
+    table.caption = (f"shipping {order.shipping_amount} · tax {order.tax_amount} · total "
+                     f"{computed} {order.currency} · Houzz total {stated}")
+    return table
+
+
+def _timeline_table(events: list[dict[str, Any]]) -> Table:
+    table = Table(title="Timeline")
+    for column in ("at", "event", "what happened"):
+        table.add_column(column)
+    for event in events:
+        at = event["at"].replace("T", " ")[:19]
+        table.add_row(at, event["kind"], Text(event["message"]))
+    return table
+
