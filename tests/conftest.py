@@ -24,6 +24,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 
 from orderbridge.settings import Settings
@@ -139,3 +140,11 @@ def store(settings: Settings) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+# Fuzz tests explore new inputs on developers' machines; in CI they replay a fixed sequence so
+# a run cannot fail on a case nobody has seen (found cases are kept in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None,
+                                     print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")

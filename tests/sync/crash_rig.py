@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+import httpx
+from sqlalchemy import func, select, text
 
 from orderbridge.model import OrderStatus
 from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair
@@ -35,7 +36,10 @@ from orderbridge.store.tables import Order, OrderEvent
 from orderbridge.sync.context import open_context
 
 FOUND_BY_LOOKUP = "found in QuickBooks Commerce after an interrupted delivery"
+NEIGHBOUR_MARK = "neighbour=1"
 INTEGRATION = "crash"
+POLL_S = 0.02
+SENDS = text("SELECT count(*) FROM order_events WHERE kind = 'sending'")
 
 # Stands in for `orderbridge sync --once --integration NAME` until that command exists.
 DRIVER = """
@@ -78,14 +82,20 @@ class CrashPlan:
     seed: int = 1
     min_kills: int = 8
     max_kills: int = 30
-    kill_after_s: tuple[float, float] = (0.2, 1.5)
+    time_kill_share: float = 0.15
+    stall_kill_share: float = 0.35
+    stall_s: float = 0.12
+    kill_after_s: tuple[float, float] = (1.0, 3.0)
+    max_sends_before_kill: int = 25
+    kill_jitter_s: float = 0.3
     deadline_s: float = 45.0
     error_rate: float = 0.08
-    timeout_rate: float = 0.04
+    timeout_rate: float = 0.06
     client_timeout_s: float = 0.3
     timeout_hold_s: float = 0.45
-    rate_limit: int = 60
-    rate_window_s: float = 1.0
+    rate_limit: int = 40
+    rate_window_s: float = 2.0
+    neighbour_share: float = 0.5
     houzz_page_size: int = 50
 
 
@@ -145,10 +155,15 @@ def run_crash(pair: SandboxPair, settings: Settings, plan: CrashPlan,
     try:
         placed = _prepare(pair, store, settings, plan)
         outcome = CrashOutcome(plan, sync_command(INTEGRATION), orders=len(placed))
-        _crash_loop(store, settings, plan, outcome, log or (lambda _: None))
+        neighbour = Neighbour(pair)
+        try:
+            _crash_loop(store, settings, plan, outcome, log or (lambda _: None), neighbour)
+        finally:
+            neighbour.close()
         _verdict(pair, store, placed, outcome)
     finally:
         store.close()
+        pair.set_faults("qbc")
     return outcome
 
 
@@ -186,7 +201,7 @@ def _environment(settings: Settings) -> dict[str, str]:
 
 
 def _crash_loop(store: Store, settings: Settings, plan: CrashPlan, outcome: CrashOutcome,
-                log: Callable[[str], None]) -> None:
+                log: Callable[[str], None], neighbour: Neighbour) -> None:
     rng = random.Random(plan.seed)
     env = _environment(settings)
     started = time.monotonic()
@@ -194,40 +209,127 @@ def _crash_loop(store: Store, settings: Settings, plan: CrashPlan, outcome: Cras
     while time.monotonic() < deadline:
         killing = outcome.kills < plan.min_kills or (
             outcome.kills < plan.max_kills and _recovered(store) == 0)
-        delay = rng.uniform(*plan.kill_after_s) if killing else None
-        remaining = deadline - time.monotonic()
+        left = outcome.orders - _delivered(store)
+        trigger = _draw_trigger(rng, plan, left) if killing else None
+        burst_after = rng.randint(0, int(trigger[1]) if trigger[0] == "sends" else 5) if (
+            trigger is not None and rng.random() < plan.neighbour_share) else None
         process = subprocess.Popen(outcome.command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True)
         outcome.runs += 1
         outcome.restarts = outcome.runs - 1
-        try:
-            _, stderr = process.communicate(timeout=min(delay or remaining, remaining))
-        except subprocess.TimeoutExpired:
+        run_started = time.monotonic()
+        fired = _wait(process, store, trigger, deadline, burst_after, neighbour)
+        took = f"({time.monotonic() - run_started:.1f}s)"
+        if fired is not None:
             process.send_signal(signal.SIGKILL)
             process.communicate()
-            if delay is None or delay > remaining:
+            if fired == "deadline":
                 outcome.history.append("deadline")
                 break
             outcome.kills += 1
-            outcome.history.append(f"kill@{delay:.2f}s")
-            log(f"run {outcome.runs}: killed after {delay:.2f}s")
+            outcome.history.append(fired + took)
+            log(f"run {outcome.runs}: killed {fired}")
             continue
-        outcome.history.append(f"exit{process.returncode}")
+        stderr = process.communicate()[1]
+        outcome.history.append(f"exit{process.returncode}{took}")
         if process.returncode != 0 or "Traceback" in stderr:
             outcome.last_stderr = stderr
         if "Traceback" in stderr:
             break  # the sync process crashed by itself: a bug, not a fault to ride out
-        if _all_delivered(store, outcome.orders) and not killing:
+        if _all_delivered(store, outcome.orders):
             outcome.converged = True
             break
         time.sleep(0.05)  # orders waiting for their retry time
     outcome.wall_s = time.monotonic() - started
 
 
+class Neighbour:
+    """Another user of the same QBC app budget: spends what is left of the current window, so
+    the sync process meets 429s its pacer could not foresee."""
+
+    def __init__(self, pair: SandboxPair) -> None:
+        self._http = httpx.Client(base_url=pair.qbc_url, timeout=5,
+                                  headers={"Authorization": f"Bearer {QBC_TOKEN}"})
+
+    def spend_window(self, most: int, within_s: float = 1.0) -> None:
+        until = time.monotonic() + within_s
+        for _ in range(most):
+            if time.monotonic() > until:
+                return
+            try:
+                response = self._http.get(f"/accounts/current?{NEIGHBOUR_MARK}")
+            except httpx.TransportError:
+                continue
+            if response.status_code == 429:
+                return
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _draw_trigger(rng: random.Random, plan: CrashPlan, left: int) -> tuple[str, float, float]:
+    """When to kill: after `n` more deliveries have started (plus a random delay, to land
+    anywhere in a POST and its commit; `n` small enough to come before the `left` orders run
+    out); or when a delivery has made no progress for a while (QBC is withholding an answer,
+    the client backs off after a 5xx, the pacer waits for the window); or, now and then, after
+    a plain delay (startup, download, the variant index)."""
+    draw = rng.random()
+    if draw < plan.time_kill_share:
+        return ("time", rng.uniform(*plan.kill_after_s), 0.0)
+    if draw < plan.time_kill_share + plan.stall_kill_share:
+        return ("stall", plan.stall_s, 0.0)
+    most = max(1, min(plan.max_sends_before_kill, left // 2))
+    return ("sends", float(rng.randint(1, most)), rng.uniform(0, plan.kill_jitter_s))
+
+
+def _wait(process: subprocess.Popen[str], store: Store, trigger: tuple[str, float, float] | None,
+          deadline: float, burst_after: int | None, neighbour: Neighbour) -> str | None:
+    """Wait for the process to exit (None) or for the trigger (a description of the kill);
+    let the neighbour spend the window's budget once `burst_after` deliveries have started."""
+    started = time.monotonic()
+    baseline = last = _sends(store) if trigger is not None or burst_after is not None else 0
+    last_change = started
+    suffix = ""
+    while process.poll() is None:
+        now = time.monotonic()
+        sends = _sends(store) if trigger is not None or burst_after is not None else 0
+        if sends != last:
+            last, last_change = sends, now
+        if now >= deadline:
+            return "deadline"
+        if burst_after is not None and sends - baseline >= burst_after:
+            neighbour.spend_window(most=10_000)
+            burst_after, suffix = None, "+429s"
+        if trigger is not None:
+            kind, amount, jitter = trigger
+            if kind == "time" and now - started >= amount:
+                return f"kill@{amount:.2f}s{suffix}"
+            if kind == "sends" and sends - baseline >= amount:
+                time.sleep(jitter)
+                return f"kill@send+{int(amount)}+{jitter * 1000:.0f}ms{suffix}"
+            if kind == "stall" and sends > baseline and now - last_change >= amount:
+                return f"kill@stall-after-send+{sends - baseline}{suffix}"
+        time.sleep(POLL_S)
+    return None
+
+
+def _sends(store: Store) -> int:
+    """Deliveries started so far (polled often: plain SQL, no ORM session)."""
+    with store.engine.connect() as connection:
+        return connection.execute(SENDS).scalar_one()
+
+
 def _recovered(store: Store) -> int:
     with store.session() as session:
         return session.scalar(select(func.count()).select_from(OrderEvent).where(
-            OrderEvent.message.contains(FOUND_BY_LOOKUP))) or 0
+            OrderEvent.kind == "delivered",
+            func.lower(OrderEvent.message).contains(FOUND_BY_LOOKUP.lower()))) or 0
+
+
+def _delivered(store: Store) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Order).where(
+            Order.status == OrderStatus.AT_WMS)) or 0
 
 
 def _all_delivered(store: Store, expected: int) -> bool:
@@ -259,7 +361,7 @@ def _verdict(pair: SandboxPair, store: Store, placed: list[str], outcome: CrashO
         outcome.wrong_in_store += [f"{ref}: not in the store" for ref in
                                    sorted(houzz_ids - {o.channel_order_id for o in stored})]
     outcome.recovered_by_lookup = _recovered(store)
-    calls = pair.calls("qbc")
+    calls = [c for c in pair.calls("qbc") if NEIGHBOUR_MARK not in (c["query"] or "")]
     outcome.lookups = sum(1 for c in calls if c["method"] == "GET" and c["path"] == "/orders"
                           and "reference_number=" in (c["query"] or ""))
     outcome.posts = sum(1 for c in calls if c["method"] == "POST" and c["path"] == "/orders")

@@ -1,7 +1,8 @@
 """The `orderbridge` command line.
 
 Each command lives in its own module and registers itself on `app`; this module only assembles
-them, so `orderbridge --help` lists everything a merchant or an operator can do.
+them, so `orderbridge --help` lists everything a merchant or an operator can do. The sandbox and
+demo commands load only when used (see `lazy`), so everyday commands start quickly.
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from __future__ import annotations
 import typer
 
 from orderbridge import __version__
-from orderbridge.cli import demo_cmd, sandbox_cmd
+from orderbridge.cli import (
+    admin_cmd,
+    alias_cmd,
+    config_cmd,
+    connect_cmd,
+    orders_cmd,
+    shipmethod_cmd,
+    sync_cmd,
+)
+from orderbridge.cli.lazy import lazy_group
 
 app = typer.Typer(
     name="orderbridge",
@@ -17,9 +27,20 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=lazy_group({
+        "sandbox": "orderbridge.cli.sandbox_cmd:sandbox",
+        "demo": "orderbridge.cli.demo_cmd:demo",
+    }),
 )
-app.command("sandbox")(sandbox_cmd.sandbox)
-app.command("demo")(demo_cmd.demo)
+app.add_typer(connect_cmd.app, name="connect")
+app.add_typer(config_cmd.app, name="config")
+app.command("sync")(sync_cmd.sync)
+app.add_typer(orders_cmd.app, name="orders")
+app.add_typer(alias_cmd.app, name="alias")
+app.add_typer(shipmethod_cmd.app, name="shipmethod")
+app.command("integrations")(admin_cmd.list_integrations)
+app.command("resume")(admin_cmd.resume)
+app.add_typer(admin_cmd.db_app, name="db")
 
 
 @app.command("version")

@@ -20,7 +20,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from orderbridge.crypto import SecretKeyError
@@ -76,6 +76,8 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                  for e in exc.errors())
             fail(f"invalid ORDERBRIDGE_* setting: {problems}")
+        except ArgumentError as exc:  # includes an unknown dialect
+            fail(f"ORDERBRIDGE_DATABASE_URL is not a usable database URL: {exc}")
         except OperationalError as exc:
             fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]} "
                  "(check ORDERBRIDGE_DATABASE_URL)")

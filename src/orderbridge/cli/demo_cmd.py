@@ -1,86 +1,82 @@
-"""`orderbridge demo`: the sandboxes, seeded, and a first look at both APIs.
+"""`orderbridge demo`: the whole order flow against the sandboxes, with nothing to set up.
 
-At this stage of the project the demo shows the two simulators a merchant will connect: it places
-Houzz orders as buyers, reads them back through the Houzz Seller API, and reads the matching
-stock through the QuickBooks Commerce API. The order flow between them comes next.
+Starts both simulators on free loopback ports, connects an integration `demo` to them in a
+home of its own (never the merchant's), then either runs one cycle of every job (`--once`) or
+plays a few minutes of a shop's life: buyers placing Houzz orders, some with a SKU QuickBooks
+Commerce does not know, the hub delivering them, and the merchant fixing one held order with an
+alias. It ends with a summary and the commands to look further.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Any
+import os
+from pathlib import Path
+from typing import Annotated
 
-import httpx
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
-from orderbridge.cli.sandbox_cmd import print_banner
-from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair, start_sandboxes
+from orderbridge.cli.demo.runner import DemoRun, run_live_demo, run_once_demo
+from orderbridge.cli.demo.snapshot import Snapshot
+from orderbridge.cli.demo.world import INTEGRATION, build_world, demo_home
+from orderbridge.errors import OrderbridgeError
+from orderbridge.runtime.stopping import StopToken, stop_on_signals
+
+CATALOG_SKUS = 40
 
 
 def demo(
-    orders: Annotated[int, typer.Option(help="Houzz orders the buyers place.")] = 8,
-    skus: Annotated[int, typer.Option(help="SKUs in the seeded catalog.")] = 25,
-    keep_running: Annotated[
-        bool, typer.Option(help="Keep the sandboxes running afterwards, until Ctrl-C.")
-    ] = False,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Place the orders, run every job once, print the summary, exit.")] = False,
+    orders: Annotated[int, typer.Option(
+        min=0, help="Orders waiting on Houzz when the hub first looks.")] = 12,
+    duration: Annotated[float, typer.Option(
+        min=1, help="Seconds the live demo runs (Ctrl-C stops it sooner).")] = 60,
+    home: Annotated[Path | None, typer.Option(
+        help="An empty directory for the demo's database and key (default: a fresh "
+             "temporary directory).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the catalog and the buyers.")] = 7,
 ) -> None:
-    """Start the sandboxes, place Houzz orders, and read both APIs as orderbridge will."""
+    """Watch Houzz orders flow into QuickBooks Commerce, against local sandboxes."""
     console = Console()
-    pair = start_sandboxes()
+    stop = StopToken()
     try:
-        pair.seed(skus, seed=7)
-        placed = pair.control("houzz", "orders", {"count": orders})["order_ids"]
-        console.print(f"Buyers placed {len(placed)} orders on the Houzz sandbox.")
-        console.print(houzz_orders_table(pair))
-        console.print(qbc_stock_table(pair))
-        print_banner(console, pair)
-        console.print("Next: the order flow (orders from Houzz into QuickBooks Commerce).")
-        if keep_running:
-            while True:
-                time.sleep(1)
+        with stop_on_signals(stop):
+            home_dir = demo_home(home)
+            console.print(f"Demo home: {escape(str(home_dir))} (its own database; not "
+                          "~/.orderbridge)", highlight=False, soft_wrap=True)
+            world = build_world(home_dir, skus=CATALOG_SKUS, seed=seed)
+            try:
+                console.print(f"Houzz sandbox: {world.pair.houzz_url}\n"
+                              f"QuickBooks Commerce sandbox: {world.pair.qbc_url}\n"
+                              f"Integration {INTEGRATION!r} connected to both; {CATALOG_SKUS} "
+                              "SKUs on each side.", highlight=False, soft_wrap=True)
+                run = DemoRun(world, console, orders=orders, seed=seed)
+                snapshot = (run_once_demo(run) if once
+                            else run_live_demo(run, duration, stop))
+            finally:
+                world.close()
+    except OrderbridgeError as exc:
+        Console(stderr=True).print(f"[red]Error:[/red] {escape(str(exc))}", highlight=False,
+                                   soft_wrap=True)
+        raise typer.Exit(1) from exc
     except KeyboardInterrupt:
-        console.print("Stopping the sandboxes.")
-    finally:
-        pair.stop()
+        console.print("Interrupted.")
+        raise typer.Exit(130) from None
+    print_next_steps(console, home_dir, snapshot)
 
 
-def houzz_orders_table(pair: SandboxPair) -> Table:
-    """Charged orders, read through the Houzz Seller API's getOrders."""
-    headers = {
-        "X-HOUZZ-API-SSL-TOKEN": HOUZZ_CREDENTIALS["token"],
-        "X-HOUZZ-API-USER-NAME": HOUZZ_CREDENTIALS["username"],
-        "X-HOUZZ-API-APP-NAME": HOUZZ_CREDENTIALS["app_name"],
-    }
-    params = {"format": "json", "method": "getOrders", "Status": "Charged"}
-    body = httpx.get(f"{pair.houzz_url}/api", params=params, headers=headers).json()
-    if body.get("Ack") != "Success":
-        raise RuntimeError(f"Houzz sandbox refused getOrders: {body.get('Errors')}")
-    table = Table(title="Houzz: getOrders Status=Charged")
-    for column in ("OrderId", "Created", "Customer", "Lines", "Total"):
-        table.add_column(column)
-    for order in body["Orders"]:
-        items: list[dict[str, Any]] = order.get("OrderItems", [])
-        lines = ", ".join(f"{item['SKU']} x{item['Quantity']}" for item in items)
-        table.add_row(order["OrderId"], order["Created"], order["CustomerName"], lines,
-                      str(order["OrderTotal"]))
-    return table
-
-
-def qbc_stock_table(pair: SandboxPair, limit: int = 10) -> Table:
-    """The first variants and their stock, read through the QBC API."""
-    response = httpx.get(
-        f"{pair.qbc_url}/variants",
-        params={"limit": limit},
-        headers={"Authorization": f"Bearer {QBC_TOKEN}"},
-    )
-    response.raise_for_status()
-    table = Table(title=f"QuickBooks Commerce: GET /variants?limit={limit} "
-                        f"(rate budget left: {response.headers.get('X-Rate-Limit-Remaining')})")
-    for column in ("SKU", "Name", "On hand", "Committed", "Available"):
-        table.add_column(column)
-    for variant in response.json()["variants"]:
-        table.add_row(variant["sku"], variant["name"], variant["stock_on_hand"],
-                      variant["committed_stock"], variant["available_stock"])
-    return table
+def print_next_steps(console: Console, home: Path, snapshot: Snapshot) -> None:
+    """Where the demo's data stays, and the commands that read it."""
+    env = f"ORDERBRIDGE_HOME={home}"
+    if os.environ.get("ORDERBRIDGE_DATABASE_URL"):
+        env += " ORDERBRIDGE_DATABASE_URL="
+    prefix = f"{env} orderbridge"
+    example = snapshot.held[0].ref if snapshot.held else None
+    lines = [f"The sandboxes have stopped; the demo's store stays in {home}. Look further:",
+             f"  {prefix} orders list -i {INTEGRATION}",
+             f"  {prefix} orders list -i {INTEGRATION} --status held"]
+    if example is not None:
+        lines.append(f"  {prefix} orders show {example} -i {INTEGRATION}")
+    console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)

@@ -17,7 +17,7 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from orderbridge.model import CanonicalOrder, OrderStatus
-from orderbridge.store import orders, timeline
+from orderbridge.store import orders, timeline, variants
 from orderbridge.store.tables import Order
 
 
@@ -29,7 +29,8 @@ def order_summary(order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "order_date": None if order.order_date is None else order.order_date.isoformat(),
         "qbc_order_id": order.warehouse_order_id,
-        "hold_reason_code": None if order.hold_reason_code is None else order.hold_reason_code.value,
+        "hold_reason_code": None if order.hold_reason_code is None
+        else order.hold_reason_code.value,
         "hold_reason": order.hold_reason,
         "delivery_state": order.delivery_state.value,
         "delivery_attempts": order.delivery_attempts,
@@ -42,9 +43,13 @@ def order_summary(order: Order) -> dict[str, Any]:
 def order_document(session: Session, order: Order) -> dict[str, Any]:
     """Everything about one order, for `orders show --json`."""
     canonical = orders.load_canonical(order)
+    skus = [] if canonical is None else [line.warehouse_sku or line.item
+                                         for line in canonical.product_lines]
+    known = variants.active_variant_ids_by_sku(session, order.integration_id, skus)
     return {
         **order_summary(order),
         "order": None if canonical is None else canonical.model_dump(mode="json"),
+        "qbc_variants": {sku: ids for sku, ids in known.items()},
         "qbc_payload": order.warehouse_payload,
         "timeline": [{"at": event.at.isoformat(), "kind": event.kind, "message": event.message,
                       "data": event.data} for event in timeline.timeline(session, order.id)],
@@ -71,7 +76,7 @@ def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -
                                        f"{order.warehouse_ship_code or '(unmapped)'}"))
     out.print(facts)
     if canonical is not None:
-        out.print(_lines_table(order))
+        out.print(_lines_table(order, document["qbc_variants"]))
     else:
         out.print(Text("Not translated yet (the Houzz payload could not be read as an order).",
                        style="yellow"))
@@ -102,13 +107,16 @@ def _party(order: CanonicalOrder) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _lines_table(order: CanonicalOrder) -> Table:
+def _lines_table(order: CanonicalOrder, qbc_variants: dict[str, list[int]]) -> Table:
     table = Table(title="Lines")
     for column in ("#", "type", "Houzz SKU", "QBC SKU", "qty", "price", "amount"):
         table.add_column(column, justify="right" if column in ("qty", "price", "amount")
                          else "left")
     for line in order.items:
-        qbc_sku = line.warehouse_sku or ("—" if line.line_type != "product" else "(unknown)")
+        qbc_sku = "—"
+        if line.line_type == "product":
+            sku = line.warehouse_sku or line.item
+            qbc_sku = sku if qbc_variants.get(sku) else f"{sku} (not in QBC)"
         table.add_row(str(line.line_no), line.line_type, Text(line.item), Text(qbc_sku),
                       str(line.quantity), str(line.price), str(line.extended_amount))
     computed = order.computed_total

@@ -54,6 +54,8 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None) -> DeliverRe
         return result
     refresh_variant_index(ctx)
     _release_fixed(ctx, result)
+    with ctx.store.session() as session:
+        translator = Translator(ctx, session)  # aliases and ship-method map: once per run
     try:
         while not (stop is not None and stop.stopped):
             with ctx.store.session() as session:
@@ -65,7 +67,7 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None) -> DeliverRe
             for order_id in due_ids:
                 if stop is not None and stop.stopped:
                     break
-                _deliver_one(ctx, order_id, result)
+                _deliver_one(ctx, order_id, result, translator)
             if len(due_ids) < BATCH:
                 break
     except IntegrationPaused:
@@ -102,7 +104,8 @@ def _release_fixed(ctx: IntegrationContext, result: DeliverResult) -> None:
             result.released += 1
 
 
-def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult) -> None:
+def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult,
+                 translator: Translator) -> None:
     now = ctx.clock.now()
     with ctx.store.begin() as session:
         order = orders.get_order(session, order_id)
@@ -112,7 +115,7 @@ def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult) 
         if unknown_outcome:
             payload, key = order.warehouse_payload, order.idempotency_key
         else:
-            payload, key = _prepare(ctx, session, order, result)
+            payload, key = _prepare(ctx, session, order, result, translator)
             if payload is not None and key is not None:
                 verbs.start_delivery(session, order, payload, key, at=now)
     if payload is None or key is None:
@@ -125,14 +128,14 @@ def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult) 
     _send(ctx, order_id, payload, key, result)
 
 
-def _prepare(ctx: IntegrationContext, session: Session, order: Order,
-             result: DeliverResult) -> tuple[dict[str, Any] | None, str | None]:
+def _prepare(ctx: IntegrationContext, session: Session, order: Order, result: DeliverResult,
+             translator: Translator) -> tuple[dict[str, Any] | None, str | None]:
     """Translate a new order; hold it, preview it, or return what to send."""
     now = ctx.clock.now()
     canonical = orders.load_canonical(order)
     if canonical is None:
         return None, None
-    translated = Translator(ctx, session).translate(session, canonical)
+    translated = translator.translate(session, canonical)
     orders.store_canonical(order, translated.canonical)
     if translated.problems:
         verbs.hold_new_order(session, order, translated.problems, at=now)

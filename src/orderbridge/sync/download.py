@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.mapping import channel_order_key, channel_status, to_canonical
+from orderbridge.connectors.houzz.values import without_nul
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import cursors, orders
 from orderbridge.store.cust_refs import reserve_cust_ref
@@ -80,6 +81,7 @@ def _window_start(ctx: IntegrationContext, cursor: str | None, now: datetime) ->
 
 def store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
                 result: DownloadResult) -> None:
+    page = [without_nul(raw) for raw in page]
     keys = [channel_order_key(raw) for raw in page]
     known = set(session.scalars(select(Order.channel_order_id).where(
         Order.integration_id == ctx.integration_id, Order.channel_order_id.in_(set(keys)))))

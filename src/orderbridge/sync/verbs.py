@@ -77,11 +77,11 @@ def mark_delivered(session: Session, order: Order, warehouse_order: dict[str, An
     order.delivery_state = DeliveryState.DONE
     order.next_attempt_at = None
     order.last_error = None
-    how = "found in QuickBooks Commerce after an interrupted delivery" if found_by_lookup else (
-        "delivered to QuickBooks Commerce")
+    how = "Found in QuickBooks Commerce after an interrupted delivery" if found_by_lookup else (
+        "Delivered to QuickBooks Commerce")
     orders.change_status(
         session, order, OrderStatus.AT_WMS, kind="delivered",
-        message=f"{how.capitalize()} as {warehouse_order.get('order_number')} "
+        message=f"{how} as {warehouse_order.get('order_number')} "
                 f"(id {warehouse_order['id']})",
         data={"warehouse_order_id": warehouse_order["id"],
               "order_number": warehouse_order.get("order_number"),

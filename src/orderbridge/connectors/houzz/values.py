@@ -48,3 +48,15 @@ def created_at(value: Any, zone: ZoneInfo) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def without_nul(value: Any) -> Any:
+    """The payload with NUL characters replaced: PostgreSQL text and JSONB cannot hold them,
+    and no legitimate order field contains one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value

@@ -1,0 +1,122 @@
+"""`orderbridge alias add|list|remove|import`: Houzz SKUs that stand for other QBC SKUs.
+
+An order held for an unknown SKU is released by the next delivery run once an alias makes the
+SKU known; nobody has to touch the order. `alias import` reads a CSV file (`channel_sku,
+warehouse_sku`, header optional) and imports all of it or, if any line is wrong, none of it.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from orderbridge.cli.common import (
+    IntegrationOption,
+    JsonOption,
+    console,
+    integration_for_setup,
+    opened_store,
+    print_json,
+    reports_errors,
+    require_integration,
+    say,
+)
+from orderbridge.errors import UsageError
+from orderbridge.store import mappings
+
+app = typer.Typer(help="Map Houzz SKUs to different QuickBooks Commerce SKUs.",
+                  no_args_is_help=True)
+
+ChannelSku = Annotated[str, typer.Argument(help="The SKU as Houzz sends it.")]
+_HEADER_NAMES = {"channel_sku", "houzz_sku", "sku"}
+
+
+@app.command("add")
+@reports_errors
+def alias_add(channel_sku: ChannelSku,
+              warehouse_sku: Annotated[str, typer.Argument(help="The SKU in QBC.")],
+              integration: IntegrationOption = "default") -> None:
+    """Make a Houzz SKU stand for a QBC SKU (replacing an earlier alias)."""
+    with opened_store() as (_, store), store.begin() as session:
+        row = integration_for_setup(session, integration)
+        try:
+            mappings.add_alias(session, row.id, channel_sku, warehouse_sku)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    say(f"{channel_sku.strip()} → {warehouse_sku.strip()}. Orders held for this SKU go at "
+        "the next delivery run.")
+
+
+@app.command("list")
+@reports_errors
+def alias_list(integration: IntegrationOption = "default", as_json: JsonOption = False) -> None:
+    """Every alias of the integration."""
+    with opened_store() as (_, store), store.session() as session:
+        aliases = mappings.list_aliases(session, require_integration(session, integration).id)
+    if as_json:
+        print_json([{"channel_sku": k, "warehouse_sku": v} for k, v in aliases.items()])
+        return
+    table = Table(title=f"SKU aliases of {integration!r}")
+    table.add_column("Houzz SKU")
+    table.add_column("QBC SKU")
+    for channel, warehouse in aliases.items():
+        table.add_row(Text(channel), Text(warehouse))
+    console().print(table)
+
+
+@app.command("remove")
+@reports_errors
+def alias_remove(channel_sku: ChannelSku, integration: IntegrationOption = "default") -> None:
+    """Forget the alias of a Houzz SKU."""
+    with opened_store() as (_, store), store.begin() as session:
+        row = require_integration(session, integration)
+        if not mappings.remove_alias(session, row.id, channel_sku):
+            raise UsageError(f"there is no alias for {channel_sku!r}; see: orderbridge alias list")
+    say(f"Removed the alias of {channel_sku.strip()}.")
+
+
+@app.command("import")
+@reports_errors
+def alias_import(
+    file: Annotated[Path, typer.Argument(help="CSV file: channel_sku,warehouse_sku per line.")],
+    integration: IntegrationOption = "default",
+) -> None:
+    """Import aliases from a CSV file; a bad line imports nothing and names the line."""
+    pairs = read_alias_csv(file)
+    with opened_store() as (_, store), store.begin() as session:
+        row = integration_for_setup(session, integration)
+        before = mappings.list_aliases(session, row.id)
+        count = mappings.import_aliases(session, row.id, pairs)
+        after = mappings.list_aliases(session, row.id)
+    added = len(after) - len(before)
+    say(f"Imported {count} aliases from {file} ({added} new, {count - added} replaced or "
+        "repeated).")
+
+
+def read_alias_csv(path: Path) -> list[tuple[str, str]]:
+    """The (channel_sku, warehouse_sku) pairs of the file; `UsageError` naming a bad line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    pairs: list[tuple[str, str]] = []
+    for number, cells in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [cell.strip() for cell in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if number == 1 and cells[0].lower() in _HEADER_NAMES:
+            continue
+        if len(cells) != 2 or not all(cells):
+            raise UsageError(f"{path} line {number}: expected channel_sku,warehouse_sku, got "
+                             f"{','.join(cells)!r}; nothing was imported")
+        pairs.append((cells[0], cells[1]))
+    if not pairs:
+        raise UsageError(f"{path} holds no aliases (one channel_sku,warehouse_sku per line)")
+    return pairs

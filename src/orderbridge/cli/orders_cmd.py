@@ -1,0 +1,172 @@
+"""`orderbridge orders list|show|retry`: what happened to each order, and a nudge when needed.
+
+REF is what a merchant has at hand: the `cust_ref` QBC shows as the order number, or the Houzz
+OrderId. `retry` releases a held order, or lets a waiting delivery go at the next run instead of
+at its backoff time; `--now` runs the delivery at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from orderbridge.cli.common import (
+    IntegrationOption,
+    JsonOption,
+    console,
+    opened_store,
+    print_json,
+    reports_errors,
+    require_integration,
+    say,
+    when,
+)
+from orderbridge.cli.order_detail import order_document, order_summary, print_order
+from orderbridge.cli.outcomes import describe_outcome
+from orderbridge.errors import UsageError
+from orderbridge.model import OrderStatus
+from orderbridge.store import alerts, orders
+from orderbridge.store.tables import Order
+from orderbridge.store.tables.columns import utcnow
+from orderbridge.store.timeline import append_event
+from orderbridge.sync import verbs
+from orderbridge.sync.context import open_context
+from orderbridge.sync.jobs import JOBS, run_job
+
+app = typer.Typer(help="Look at orders, and send a held or waiting one again.",
+                  no_args_is_help=True)
+
+RefArgument = Annotated[str, typer.Argument(help="The order's cust_ref or Houzz OrderId.")]
+DELIVER_JOB = "deliver"
+
+
+def _status(value: str | None) -> OrderStatus | None:
+    if value is None:
+        return None
+    try:
+        return OrderStatus(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(status.value for status in OrderStatus)
+        raise UsageError(f"unknown status {value!r}; use one of: {allowed}") from None
+
+
+def _find(session: Session, integration_id: int, integration: str, ref: str) -> Order:
+    order = orders.find_order(session, integration_id, ref.strip())
+    if order is None:
+        raise UsageError(f"no order {ref!r} in integration {integration!r} (give its cust_ref "
+                         "or Houzz OrderId; orderbridge orders list shows them)")
+    return order
+
+
+@app.command("list")
+@reports_errors
+def orders_list(
+    status: Annotated[str | None, typer.Option(help="Only orders in this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 50,
+    integration: IntegrationOption = "default",
+    as_json: JsonOption = False,
+) -> None:
+    """Orders, newest first: cust_ref, Houzz OrderId, status, date, QBC id, hold reason."""
+    wanted = _status(status)
+    with opened_store() as (_, store), store.session() as session:
+        row = require_integration(session, integration)
+        found = orders.list_orders(session, row.id, status=wanted, limit=limit,
+                                   newest_first=True)
+        summaries = [order_summary(order) for order in found]
+    if as_json:
+        print_json(summaries)
+        return
+    table = Table(title=f"Orders of {integration!r}" + (f" ({wanted.value})" if wanted else ""))
+    for column in ("cust_ref", "Houzz OrderId", "status", "order date", "QBC id"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("hold reason", ratio=1)
+    for item in summaries:
+        table.add_row(Text(item["cust_ref"] or ""), Text(item["houzz_order_id"]),
+                      item["status"], (item["order_date"] or "")[:10],
+                      item["qbc_order_id"] or "", Text(item["hold_reason"] or "", style="red"))
+    console().print(table)
+    if not summaries:
+        say("No orders yet: orderbridge sync --once downloads them.")
+
+
+@app.command("show")
+@reports_errors
+def orders_show(
+    ref: RefArgument,
+    integration: IntegrationOption = "default",
+    payload: Annotated[bool, typer.Option(
+        "--payload", help="Also print the QBC payload of a delivered order.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """One order: details, lines (Houzz SKU → QBC SKU), totals, delivery, timeline."""
+    with opened_store() as (_, store), store.session() as session:
+        row = require_integration(session, integration)
+        document = order_document(session, _find(session, row.id, integration, ref))
+    if as_json:
+        print_json(document)
+    else:
+        print_order(console(), document, show_payload=payload)
+
+
+@app.command("retry")
+@reports_errors
+def orders_retry(
+    ref: RefArgument,
+    integration: IntegrationOption = "default",
+    now: Annotated[bool, typer.Option("--now", help="Run the delivery job at once.")] = False,
+) -> None:
+    """Send an order again: release a held order, or skip a waiting order's backoff."""
+    with opened_store() as (settings, store):
+        with store.begin() as session:
+            row = require_integration(session, integration)
+            order = _find(session, row.id, integration, ref)
+            message = _make_due(session, order)
+            alerts.resolve_alerts(session, row.id, order_id=order.id)
+            cust_ref = order.cust_ref or order.channel_order_id
+            paused = row.paused_reason if row.paused else None
+        say(f"{cust_ref}: {message}")
+        if paused is not None:
+            say(f"Integration {integration!r} is paused ({paused}); nothing is delivered "
+                "until it is reconnected or resumed (orderbridge resume).", style="yellow")
+        if not now:
+            say("The next delivery run takes it (orderbridge sync --once, or the running sync).")
+            return
+        if DELIVER_JOB not in JOBS:
+            raise UsageError("this version has no deliver job")
+        ctx = open_context(store, settings, integration)
+        try:
+            outcome = run_job(ctx, DELIVER_JOB)
+        finally:
+            ctx.close()
+        with store.session() as session:
+            after = _find(session, row.id, integration, ref)
+            status, reason = after.status.value, after.hold_reason
+    say(f"deliver: {describe_outcome(outcome)}")
+    say(f"{cust_ref} is now {status}" + (f": {reason}" if reason else ""),
+        style="green" if status == OrderStatus.AT_WMS else None)
+
+
+def _make_due(session: Session, order: Order) -> str:
+    """Put the order in the next delivery run; what was done, in words."""
+    at = utcnow()
+    if order.status is OrderStatus.HELD:
+        was = order.hold_reason or "held"
+        verbs.release(session, order, f"Released by hand (orderbridge orders retry); was: {was}",
+                      at=at)
+        return f"released (was held: {was}); status {order.status.value}"
+    if order.status is OrderStatus.NEW:
+        waited = order.next_attempt_at
+        order.next_attempt_at = None
+        append_event(session, order.id, kind="retry_requested",
+                     message="Retry requested by hand (orderbridge orders retry)", at=at)
+        if waited is None:
+            return "already waiting for the next delivery run"
+        return f"will go at the next delivery run instead of {when(waited)}"
+    if order.status is OrderStatus.PREVIEW:
+        raise UsageError("the order is in preview; send previews with: "
+                         "orderbridge config set delivery live")
+    raise UsageError(f"the order is {order.status.value}; there is nothing to retry")

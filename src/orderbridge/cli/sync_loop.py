@@ -1,0 +1,113 @@
+"""`orderbridge sync` without `--once`: the embedded scheduler, until Ctrl-C.
+
+Each (integration, job) runs every `<job>_every_s` seconds of the integration's config (read
+again after every run, so `config set deliver_every_s 30` takes effect without a restart; a job
+with no such setting runs every `DEFAULT_EVERY_S`). One log line per run that did something.
+The first Ctrl-C (or SIGTERM) lets the current step finish and says so; a second one interrupts.
+A paused integration stays scheduled (its jobs skip) so `orderbridge resume` from another shell
+takes effect at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from orderbridge.cli.common import fail
+from orderbridge.cli.outcomes import describe_outcome, did_something
+from orderbridge.integration_config import IntegrationConfig
+from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
+from orderbridge.runtime.stopping import StopToken, stop_on_signals
+from orderbridge.settings import Settings
+from orderbridge.store import Store
+from orderbridge.sync.context import IntegrationContext, open_context
+from orderbridge.sync.jobs import JobOutcome, run_job
+
+log = logging.getLogger("orderbridge.sync")
+DEFAULT_EVERY_S = 300.0
+
+Checker = Callable[[Store, str], tuple[str, bool] | None]
+
+
+class AnnouncedStop(StopToken):
+    """A stop token that logs the first request, so the merchant knows Ctrl-C was heard."""
+
+    def stop(self) -> None:
+        if not self.stopped:
+            log.info("Stop requested: finishing the current step (Ctrl-C again to interrupt)")
+        super().stop()
+
+
+def interval(config: IntegrationConfig, job: str) -> float:
+    value = getattr(config, f"{job}_every_s", None)
+    return float(value) if isinstance(value, int | float) else DEFAULT_EVERY_S
+
+
+def setup_logging(settings: Settings) -> None:
+    """Log lines to stderr: time, level, message."""
+    logger = logging.getLogger("orderbridge")
+    logger.setLevel(settings.log_level)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))
+        logger.addHandler(handler)
+
+
+class Reporter:
+    """One log line per run that did something; a skip is logged when it starts or changes."""
+
+    def __init__(self) -> None:
+        self._skipped: dict[tuple[str, str], str | None] = {}
+
+    def report(self, integration: str, outcome: JobOutcome) -> None:
+        key = (integration, outcome.job)
+        if outcome.skipped:
+            if self._skipped.get(key) != outcome.skipped:
+                log.warning("%s/%s: %s", integration, outcome.job, describe_outcome(outcome))
+        elif outcome.error:
+            log.warning("%s/%s: %s; error: %s", integration, outcome.job,
+                        describe_outcome(outcome), outcome.error)
+        elif did_something(outcome):
+            log.info("%s/%s: %s", integration, outcome.job, describe_outcome(outcome))
+        self._skipped[key] = outcome.skipped
+
+
+def _scheduled(ctx: IntegrationContext, name: str, stop: StopToken,
+               reporter: Reporter) -> ScheduledJob:
+    job = ScheduledJob(f"{ctx.name}/{name}", interval(ctx.config, name), run=lambda: None)
+
+    def run() -> None:
+        outcome = run_job(ctx, name, stop)
+        job.every_s = interval(ctx.config, name)  # run_job reloaded the config
+        reporter.report(ctx.name, outcome)
+
+    job.run = run
+    return job
+
+
+def run_forever(store: Store, settings: Settings, targets: list[str], names: list[str],
+                cannot_run: Checker) -> int:
+    """Run the jobs on their schedules until stopped; the exit code."""
+    setup_logging(settings)
+    contexts: list[IntegrationContext] = []
+    for name in targets:
+        problem = cannot_run(store, name)
+        if problem is not None and not problem[1]:
+            fail(problem[0])
+        if problem is not None:
+            log.warning("%s (its jobs are skipped until then)", problem[0])
+        contexts.append(open_context(store, settings, name))
+    stop = AnnouncedStop()
+    reporter = Reporter()
+    jobs = [_scheduled(ctx, name, stop, reporter) for ctx in contexts for name in names]
+    plan = ", ".join(f"{job.name} every {job.every_s:g}s" for job in jobs)
+    log.info("Sync running: %s. Ctrl-C stops after the current step.", plan)
+    try:
+        with stop_on_signals(stop):
+            Scheduler(jobs, stop).run_forever()
+    finally:
+        for ctx in contexts:
+            ctx.close()
+    log.info("Stopped cleanly.")
+    return 0
