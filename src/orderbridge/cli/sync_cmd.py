@@ -24,6 +24,7 @@ from orderbridge.store import Store, integrations
 from orderbridge.store.credentials import CONNECTORS, configured_connectors
 from orderbridge.sync.context import open_context
 from orderbridge.sync.jobs import JOBS, JobOutcome, run_once
+from orderbridge.sync.options import JobOptions
 
 _CONNECT = {"houzz": "orderbridge connect houzz --token T --username U --app-name A",
             "qbc": "orderbridge connect qbc --token T"}
@@ -37,6 +38,10 @@ def sync(
         "--integration", "-i", help="Only this integration (default: all).")] = None,
     job: Annotated[list[str] | None, typer.Option(
         "--job", "-j", help=f"Only these jobs (repeatable): {', '.join(JOBS)}.")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Redo everything, not only what changed (first run only without "
+                       "--once): e.g. --job inventory --full re-pushes every stock level.")]
+    = False,
 ) -> None:
     """Download orders from Houzz and deliver them to QuickBooks Commerce.
 
@@ -48,9 +53,10 @@ def sync(
         with opened_store() as (settings, store):
             targets = integration_names(store, integration)
             if once:
-                code = _sync_once(store, settings, targets, names)
+                code = _sync_once(store, settings, targets, names, JobOptions(full=full))
             else:
-                code = run_forever(store, settings, targets, names, cannot_run)
+                code = run_forever(store, settings, targets, names, cannot_run,
+                                   JobOptions(full=full))
     except KeyboardInterrupt:
         fail("interrupted; an order caught mid-delivery is checked in QuickBooks Commerce "
              "before it is sent again, so nothing is duplicated")
@@ -104,7 +110,8 @@ def _problem(session: Session, integration_id: int, name: str, paused: bool,
     return None
 
 
-def _sync_once(store: Store, settings: Settings, targets: list[str], names: list[str]) -> int:
+def _sync_once(store: Store, settings: Settings, targets: list[str], names: list[str],
+               options: JobOptions) -> int:
     rows: list[tuple[str, JobOutcome]] = []
     problems: list[str] = []
     with stop_on_signals(StopToken()) as stop:
@@ -115,7 +122,7 @@ def _sync_once(store: Store, settings: Settings, targets: list[str], names: list
                 continue
             ctx = open_context(store, settings, name)
             try:
-                rows.extend((name, outcome) for outcome in run_once(ctx, names, stop))
+                rows.extend((name, outcome) for outcome in run_once(ctx, names, stop, options))
             finally:
                 ctx.close()
             after = cannot_run(store, name)

@@ -23,6 +23,7 @@ from orderbridge.settings import Settings
 from orderbridge.store import Store
 from orderbridge.sync.context import IntegrationContext, open_context
 from orderbridge.sync.jobs import JobOutcome, run_job
+from orderbridge.sync.options import JobOptions
 
 log = logging.getLogger("orderbridge.sync")
 DEFAULT_EVERY_S = 300.0
@@ -74,11 +75,13 @@ class Reporter:
 
 
 def _scheduled(ctx: IntegrationContext, name: str, stop: StopToken,
-               reporter: Reporter) -> ScheduledJob:
+               reporter: Reporter, first: JobOptions) -> ScheduledJob:
     job = ScheduledJob(f"{ctx.name}/{name}", interval(ctx.config, name), run=lambda: None)
+    pending = [first]  # options for the first run only (e.g. --full); later runs are plain
 
     def run() -> None:
-        outcome = run_job(ctx, name, stop)
+        options = pending.pop() if pending else JobOptions()
+        outcome = run_job(ctx, name, stop, options)
         job.every_s = interval(ctx.config, name)  # run_job reloaded the config
         reporter.report(ctx.name, outcome)
 
@@ -87,7 +90,7 @@ def _scheduled(ctx: IntegrationContext, name: str, stop: StopToken,
 
 
 def run_forever(store: Store, settings: Settings, targets: list[str], names: list[str],
-                cannot_run: Checker) -> int:
+                cannot_run: Checker, first: JobOptions | None = None) -> int:
     """Run the jobs on their schedules until stopped; the exit code."""
     setup_logging(settings)
     contexts: list[IntegrationContext] = []
@@ -100,7 +103,8 @@ def run_forever(store: Store, settings: Settings, targets: list[str], names: lis
         contexts.append(open_context(store, settings, name))
     stop = AnnouncedStop()
     reporter = Reporter()
-    jobs = [_scheduled(ctx, name, stop, reporter) for ctx in contexts for name in names]
+    jobs = [_scheduled(ctx, name, stop, reporter, first or JobOptions())
+            for ctx in contexts for name in names]
     plan = ", ".join(f"{job.name} every {job.every_s:g}s" for job in jobs)
     log.info("Sync running: %s. Ctrl-C stops after the current step.", plan)
     try:

@@ -26,6 +26,7 @@ from orderbridge.store.tables import Order
 from orderbridge.sync import verbs
 from orderbridge.sync.backoff import next_attempt
 from orderbridge.sync.context import IntegrationContext
+from orderbridge.sync.options import JobOptions
 from orderbridge.sync.translate import FIXABLE_HERE, Translator, remember_buyer
 from orderbridge.sync.variant_index import refresh_variant_index
 
@@ -47,7 +48,8 @@ class IntegrationPaused(Exception):
     """Raised inside a run when QBC says the connection needs a person."""
 
 
-def deliver(ctx: IntegrationContext, stop: StopToken | None = None) -> DeliverResult:
+def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
+                options: JobOptions | None = None) -> DeliverResult:
     """Deliver every ready order (and release held ones that can now go)."""
     result = DeliverResult()
     if not _has_work(ctx):

@@ -27,6 +27,7 @@ from orderbridge.store.cust_refs import reserve_cust_ref
 from orderbridge.store.tables import Order
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.cust_ref import candidates
+from orderbridge.sync.options import JobOptions
 from orderbridge.sync.verbs import hold_new_order
 
 CURSOR = "houzz_orders_polled_at"
@@ -44,7 +45,8 @@ class DownloadResult:
     skipped_closed: int = 0
 
 
-def download(ctx: IntegrationContext, stop: StopToken | None = None) -> DownloadResult:
+def download(ctx: IntegrationContext, stop: StopToken | None = None,
+                 options: JobOptions | None = None) -> DownloadResult:
     """One poll of Houzz; returns what it found."""
     config = ctx.config
     started = ctx.clock.now()

@@ -19,10 +19,11 @@ from orderbridge.store import alerts, integrations
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.deliver import deliver
 from orderbridge.sync.download import download
+from orderbridge.sync.options import JobOptions
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[IntegrationContext, StopToken | None], Any]
+Job = Callable[[IntegrationContext, StopToken | None, JobOptions], Any]
 
 JOBS: dict[str, Job] = {
     "download": download,
@@ -48,14 +49,15 @@ def paused_reason(ctx: IntegrationContext) -> str | None:
         return integration.paused_reason or "paused"
 
 
-def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None) -> JobOutcome:
+def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
+            options: JobOptions | None = None) -> JobOutcome:
     """Run one job; never raises for a remote failure."""
     reason = paused_reason(ctx)
     if reason is not None:
         return JobOutcome(name, skipped=f"integration paused: {reason}")
     ctx.reload_config()
     try:
-        result = JOBS[name](ctx, stop)
+        result = JOBS[name](ctx, stop, options or JobOptions())
     except ConfigurationError as exc:
         _pause(ctx, exc.message)
         return JobOutcome(name, error=f"paused the integration: {exc}")
@@ -69,13 +71,13 @@ def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None) -
     return JobOutcome(name, counts)
 
 
-def run_once(ctx: IntegrationContext, names: list[str],
-             stop: StopToken | None = None) -> list[JobOutcome]:
+def run_once(ctx: IntegrationContext, names: list[str], stop: StopToken | None = None,
+             options: JobOptions | None = None) -> list[JobOutcome]:
     outcomes = []
     for name in names:
         if stop is not None and stop.stopped:
             break
-        outcomes.append(run_job(ctx, name, stop))
+        outcomes.append(run_job(ctx, name, stop, options))
     return outcomes
 
 

@@ -1,0 +1,14 @@
+"""Options a run of the jobs is given (from `orderbridge sync` flags); each job reads what
+concerns it and ignores the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What was asked of this run."""
+
+    full: bool = False
+    """Redo everything instead of only what changed (e.g. re-push every stock level)."""
