@@ -23,9 +23,10 @@ from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the rig lives with the tests
 
-from orderbridge.sandbox.launcher import start_sandboxes  # noqa: E402
-from orderbridge.settings import Settings  # noqa: E402
-from tests.sync.crash_rig import CrashPlan, run_crash  # noqa: E402
+from tests.sync.crash_rig import CrashPlan, run_crash
+
+from orderbridge.sandbox.launcher import start_sandboxes
+from orderbridge.settings import Settings
 
 
 def main() -> int:
@@ -51,15 +52,19 @@ def main() -> int:
     finally:
         pair.stop()
     db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    report("crash", f"Crash test: SIGKILL during delivery, QBC 5xx/timeouts/429s ({db})", [{
-        "orders": outcome.orders, "kills": outcome.kills, "restarts": outcome.restarts,
-        "duplicates": len(outcome.duplicates), "missing": len(outcome.missing),
-        "store_wrong": len(outcome.wrong_in_store),
-        "recovered_by_lookup": outcome.recovered_by_lookup, "lookups": outcome.lookups,
-        "posts": outcome.posts, "5xx": outcome.faults.get("error", 0),
-        "timeouts": outcome.faults.get("timeout", 0), "429s": outcome.rate_limited,
-        "converged": outcome.converged, "wall_s": outcome.wall_s, "seed": plan.seed,
-    }])
+    figures = {
+        "orders": outcome.orders, "kills (SIGKILL)": outcome.kills,
+        "restarts": outcome.restarts, "duplicates in QBC": len(outcome.duplicates),
+        "missing in QBC": len(outcome.missing), "store disagrees": len(outcome.wrong_in_store),
+        "recovered by lookup": outcome.recovered_by_lookup,
+        "lookups by reference_number": outcome.lookups, "POST /orders": outcome.posts,
+        "5xx injected": outcome.faults.get("error", 0),
+        "timeouts injected": outcome.faults.get("timeout", 0),
+        "429s met by the hub": outcome.rate_limited, "converged": outcome.converged,
+        "wall time (s)": round(outcome.wall_s, 1), "seed": plan.seed,
+    }
+    report("crash", f"Crash test: SIGKILL during delivery, QBC 5xx/timeouts/429s ({db})",
+           [{"metric": key, "value": value} for key, value in figures.items()])
     if not outcome.ok:
         print(outcome.describe())
         return 1

@@ -34,7 +34,7 @@ from orderbridge.model import OrderStatus
 from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN
 from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
-from orderbridge.store import integrations, open_store, orders
+from orderbridge.store import open_store, orders
 from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 from orderbridge.sync.jobs import run_once
@@ -65,32 +65,37 @@ class Sandboxes:
 
 
 @contextmanager
-def sandbox_process() -> Iterator[Sandboxes]:
+def sandbox_process(limit: int, window_s: float) -> Iterator[Sandboxes]:
     ports = []
     for _ in range(2):
         sock = bind_loopback(0)
         ports.append(sock.getsockname()[1])
         sock.close()
     command = [sys.executable, "-m", "orderbridge", "sandbox", "--houzz-port", str(ports[0]),
-               "--qbc-port", str(ports[1]), "--skus", "0"]
+               "--qbc-port", str(ports[1]), "--skus", "0", "--rate-limit", str(limit),
+               "--rate-window", str(window_s)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sandboxes = Sandboxes(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
     try:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                sandboxes.get("houzz", "faults")
-                sandboxes.get("qbc", "faults")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the sandboxes did not start") from None
-                time.sleep(0.1)
+        while not _prepared(sandboxes, {"limit": limit, "window_s": window_s}):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the sandboxes did not start")
+            time.sleep(0.1)
         yield sandboxes
     finally:
         sandboxes.http.close()
         process.terminate()
         process.wait(timeout=10)
+
+
+def _prepared(sandboxes: Sandboxes, rate_limit: dict[str, Any]) -> bool:
+    """Up, and done setting its own faults (which must not land after ours)."""
+    try:
+        sandboxes.get("houzz", "faults")
+        return bool(sandboxes.get("qbc", "faults")["rate_limit"] == rate_limit)
+    except httpx.TransportError:
+        return False
 
 
 def buyer_orders(skus: list[str], count: int, *, repeat: bool) -> list[dict[str, Any]]:
@@ -179,7 +184,8 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=int, default=300)
     parser.add_argument("--rate-window", type=float, default=10.0)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, sandbox_process() as sandboxes:
+    with (tempfile.TemporaryDirectory() as tmp,
+          sandbox_process(args.rate_limit, args.rate_window) as sandboxes):
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'orderbridge.sqlite3'}"
         settings = Settings(home=Path(tmp) / "home", database_url=database_url,
                             secret_key=Fernet.generate_key().decode())

@@ -59,6 +59,46 @@ class IntegrationConfig(BaseModel):
         12, ge=1, description="delivery attempts before an order is held for a person")
     qbc_timeout_s: float = Field(
         30, gt=0, description="seconds to wait for a QuickBooks Commerce answer")
+    ship_confirm_when: Literal["fully_shipped", "first_package"] = Field(
+        "fully_shipped", description="when tracking goes to Houzz: once every product line "
+        "has shipped in QBC (fully_shipped), or at the first package (first_package)")
+    default_carrier_code: str = Field(
+        "", description="Houzz carrier code for QBC carriers with no mapping (empty: hold "
+        "the order until the carrier is mapped with orderbridge carrier map)")
+    missing_tracking: Literal["hold", "post"] = Field(
+        "hold", description="a package without a tracking number: hold the order (hold) or "
+        "confirm to Houzz with the tracking numbers there are (post)")
+    shipments_every_s: float = Field(
+        300, gt=0, description="seconds between reads of QBC fulfillments (tracking to Houzz)")
+    fulfillment_overlap_minutes: float = Field(
+        5, ge=0, description="how far each read of QBC fulfillments re-reads before the last")
+    inventory_locations: str = Field(
+        "", description="QBC stock locations whose stock Houzz may sell: empty = the "
+        "integration's location_id (else the account's primary), all, or ids like 1,4 (summed)")
+    inventory_buffer: int = Field(
+        0, ge=0, description="units held back from Houzz on every SKU (safety stock)")
+    inventory_minimum: int = Field(
+        0, ge=0, description="a SKU with fewer sellable units than this shows 0 on Houzz")
+    untracked_quantity: int = Field(
+        100, ge=0, description="quantity shown on Houzz for QBC variants that do not track "
+        "stock (manage_stock false)")
+    inventory_concurrency: int = Field(
+        16, ge=1, le=64, description="stock updates sent to Houzz at the same time")
+    inventory_every_s: float = Field(
+        600, gt=0, description="seconds between stock pushes from QBC to Houzz")
+    cancellations_every_s: float = Field(
+        300, gt=0, description="seconds between sweeps of Houzz for canceled orders")
+    cancel_sweep_max_days: float = Field(
+        60, gt=0, description="longest window a cancellation sweep reads; open orders older "
+        "than that are checked in narrow windows of their own (and an alert says so)")
+    cancel_sweep_margin_hours: float = Field(
+        24, ge=0, description="how far before an open order's Houzz Created the sweep reads")
+    cancel_on_houzz_when_voided: bool = Field(
+        False, description="an order voided in QBC first is canceled on Houzz too")
+    houzz_cancel_code: str = Field(
+        "1", description="Houzz CancelCode sent when canceling an order voided in QBC")
+    houzz_cancel_comments: str = Field(
+        "Canceled by the seller", description="Houzz Comments sent with that cancellation")
 
     @field_validator("houzz_timezone")
     @classmethod
@@ -69,6 +109,17 @@ class IntegrationConfig(BaseModel):
             raise ValueError(f"unknown time zone {value!r}; use a name like "
                              "America/Los_Angeles") from exc
         return value
+
+    @field_validator("inventory_locations")
+    @classmethod
+    def _location_list(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() == "all":
+            return "all"
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ValueError("use empty, all, or location ids separated by commas (e.g. 1,4)")
+        return ",".join(parts)
 
     @field_validator("cust_ref_charset")
     @classmethod
@@ -84,6 +135,15 @@ class IntegrationConfig(BaseModel):
     @property
     def cust_ref_rules(self) -> CustRefRules:
         return CustRefRules(self.cust_ref_max_length, self.cust_ref_charset, self.cust_ref_prefix)
+
+    @property
+    def inventory_location_ids(self) -> list[int] | Literal["all"] | None:
+        """The locations stock is summed over: "all", the ids given, or None (the default
+        location: `location_id`, else the account's primary)."""
+        if self.inventory_locations == "all":
+            return "all"
+        ids = [int(part) for part in self.inventory_locations.split(",") if part]
+        return ids or None
 
     @property
     def tags(self) -> list[str]:

@@ -68,7 +68,7 @@ def test_retry_now_skips_the_backoff_of_a_waiting_order(cli: Cli, pair: SandboxP
     assert "next attempt" in shown and "HTTP 503" in shown
 
     done = cli.run("orders", "retry", order_id, "--now")
-    assert "will go at the next delivery run instead of" in done.stdout
+    assert "will go at the next deliver run instead of" in done.stdout
     assert "deliver: delivered 1" in done.stdout and "is now at_wms" in done.stdout
     assert [o["reference_number"] for o in qbc_orders(pair)] == [order_id]
     nothing = cli.invoke("orders", "retry", order_id, expect=1)

@@ -44,7 +44,8 @@ def test_sync_needs_connected_integrations_and_known_jobs(cli: Cli, pair: Sandbo
     half = cli.invoke("sync", "--once", expect=1)
     assert "is not connected to houzz: run orderbridge connect houzz" in half.stderr
     bogus = cli.invoke("sync", "--once", "--job", "teleport", expect=1)
-    assert "unknown job teleport; jobs: download, deliver" in bogus.stderr
+    assert ("unknown job teleport; jobs: download, cancellations, deliver, shipments, "
+            "inventory") in bogus.stderr
     cli.invoke("sync", "--once", "--integration", "elsewhere", expect=1)
 
 

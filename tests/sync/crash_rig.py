@@ -2,16 +2,14 @@
 
 Shared by `tests/sync/test_crash.py` (small) and `bench/crash.py` (large). The sandboxes run in
 the calling process, so they survive every kill; the hub runs as a separate process
-(`orderbridge sync --once`, or an equivalent `python -c` driver while that command does not
-exist) against a store both processes open. Each run is killed with SIGKILL after a random,
-seeded delay, then restarted, until enough kills have happened; then runs go unharmed until
-every order is delivered or the deadline passes. The verdict compares the three truths: the
-orders Houzz has, the orders QBC holds (by `reference_number`), and what the store says.
-"""
+(`orderbridge sync --once --integration crash`) on a store both processes open. Each run is
+SIGKILLed at a random, seeded moment (after some deliveries have started, when a delivery
+stalls, or after a plain delay) and restarted, until enough kills have happened; then runs go
+unharmed until every order is delivered or the deadline passes. The verdict compares three
+truths: the orders Houzz has, the orders QBC holds (by `reference_number`), and the store."""
 
 from __future__ import annotations
 
-import functools
 import os
 import random
 import signal
@@ -41,37 +39,10 @@ INTEGRATION = "crash"
 POLL_S = 0.02
 SENDS = text("SELECT count(*) FROM order_events WHERE kind = 'sending'")
 
-# Stands in for `orderbridge sync --once --integration NAME` until that command exists.
-DRIVER = """
-import sys
-from orderbridge.settings import load_settings
-from orderbridge.store import open_store
-from orderbridge.sync.context import open_context
-from orderbridge.sync.jobs import run_once
-settings = load_settings()
-store = open_store(settings)
-ctx = open_context(store, settings, sys.argv[1])
-try:
-    for outcome in run_once(ctx, ["download", "deliver"]):
-        print(outcome)
-finally:
-    ctx.close()
-    store.close()
-"""
-
-
-@functools.cache
-def cli_has_sync() -> bool:
-    probe = subprocess.run([sys.executable, "-m", "orderbridge", "sync", "--help"],
-                           capture_output=True, timeout=60, check=False)
-    return probe.returncode == 0
-
 
 def sync_command(name: str) -> list[str]:
-    """The command that runs one sync cycle of integration `name`."""
-    if cli_has_sync():
-        return [sys.executable, "-m", "orderbridge", "sync", "--once", "--integration", name]
-    return [sys.executable, "-c", DRIVER, name]
+    """The command that runs one sync cycle of integration `name`: the real CLI."""
+    return [sys.executable, "-m", "orderbridge", "sync", "--once", "--integration", name]
 
 
 @dataclass(frozen=True)
@@ -228,7 +199,7 @@ def _crash_loop(store: Store, settings: Settings, plan: CrashPlan, outcome: Cras
                 break
             outcome.kills += 1
             outcome.history.append(fired + took)
-            log(f"run {outcome.runs}: killed {fired}")
+            log(f"run {outcome.runs}: {fired}{took}")
             continue
         stderr = process.communicate()[1]
         outcome.history.append(f"exit{process.returncode}{took}")

@@ -13,8 +13,10 @@ from orderbridge import __version__
 from orderbridge.cli import (
     admin_cmd,
     alias_cmd,
+    carrier_cmd,
     config_cmd,
     connect_cmd,
+    inventory_cmd,
     orders_cmd,
     shipmethod_cmd,
     sync_cmd,
@@ -38,6 +40,8 @@ app.command("sync")(sync_cmd.sync)
 app.add_typer(orders_cmd.app, name="orders")
 app.add_typer(alias_cmd.app, name="alias")
 app.add_typer(shipmethod_cmd.app, name="shipmethod")
+app.add_typer(inventory_cmd.app, name="inventory")
+app.add_typer(carrier_cmd.app, name="carrier")
 app.command("integrations")(admin_cmd.list_integrations)
 app.command("resume")(admin_cmd.resume)
 app.add_typer(admin_cmd.db_app, name="db")

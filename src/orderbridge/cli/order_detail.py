@@ -17,7 +17,7 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from orderbridge.model import CanonicalOrder, OrderStatus
-from orderbridge.store import orders, timeline, variants
+from orderbridge.store import orders, shipments, timeline, variants
 from orderbridge.store.tables import Order
 
 
@@ -51,6 +51,7 @@ def order_document(session: Session, order: Order) -> dict[str, Any]:
         "order": None if canonical is None else canonical.model_dump(mode="json"),
         "qbc_variants": {sku: ids for sku, ids in known.items()},
         "qbc_payload": order.warehouse_payload,
+        "packages": package_rows(session, order.id),
         "timeline": [{"at": event.at.isoformat(), "kind": event.kind, "message": event.message,
                       "data": event.data} for event in timeline.timeline(session, order.id)],
     }
@@ -80,6 +81,8 @@ def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -
     else:
         out.print(Text("Not translated yet (the Houzz payload could not be read as an order).",
                        style="yellow"))
+    if document.get("packages"):
+        out.print(_packages_table(document["packages"]))
     out.print(_timeline_table(document["timeline"]))
     if document["qbc_payload"] is not None and (show_payload or status == OrderStatus.PREVIEW):
         title = ("QBC payload (preview mode: nothing was sent)" if status == OrderStatus.PREVIEW
@@ -135,3 +138,25 @@ def _timeline_table(events: list[dict[str, Any]]) -> Table:
         table.add_row(at, event["kind"], Text(event["message"]))
     return table
 
+
+def package_rows(session: Session, order_id: int) -> list[dict[str, Any]]:
+    """The packages QBC shipped for the order (one per fulfillment), first shipped first."""
+    return [{"fulfillment_id": row.fulfillment_id, "carrier": row.carrier,
+             "service": row.service, "tracking_number": row.tracking_number,
+             "tracking_url": row.tracking_url,
+             "shipped_at": None if row.shipped_at is None else row.shipped_at.isoformat(),
+             "lines": row.lines} for row in shipments.packages_of(session, order_id)]
+
+
+def _packages_table(packages: list[dict[str, Any]]) -> Table:
+    table = Table(title="Packages (QBC fulfillments)")
+    for column in ("fulfillment", "shipped", "carrier", "service", "tracking", "items"):
+        table.add_column(column)
+    for package in packages:
+        items = ", ".join(f"{line.get('sku') or line.get('variant_id')} × {line['quantity']}"
+                          for line in package["lines"])
+        table.add_row(package["fulfillment_id"], (package["shipped_at"] or "—")[:19]
+                      .replace("T", " "), Text(package["carrier"] or "—"),
+                      Text(package["service"] or "—"),
+                      Text(package["tracking_number"] or "(none)"), Text(items))
+    return table

@@ -29,6 +29,7 @@ from orderbridge.cli.order_detail import order_document, order_summary, print_or
 from orderbridge.cli.outcomes import describe_outcome
 from orderbridge.errors import UsageError
 from orderbridge.model import OrderStatus
+from orderbridge.model.cancel import CancelState
 from orderbridge.store import alerts, orders
 from orderbridge.store.tables import Order
 from orderbridge.store.tables.columns import utcnow
@@ -117,7 +118,8 @@ def orders_show(
 def orders_retry(
     ref: RefArgument,
     integration: IntegrationOption = "default",
-    now: Annotated[bool, typer.Option("--now", help="Run the delivery job at once.")] = False,
+    now: Annotated[bool, typer.Option(
+        "--now", help="Run the job that takes the order next at once.")] = False,
 ) -> None:
     """Send an order again: release a held order, or skip a waiting order's backoff."""
     with opened_store() as (settings, store):
@@ -125,6 +127,7 @@ def orders_retry(
             row = require_integration(session, integration)
             order = _find(session, row.id, integration, ref)
             message = _make_due(session, order)
+            job = JOB_FOR_STATUS.get(order.status, DELIVER_JOB)
             alerts.resolve_alerts(session, row.id, order_id=order.id)
             cust_ref = order.cust_ref or order.channel_order_id
             paused = row.paused_reason if row.paused else None
@@ -133,21 +136,26 @@ def orders_retry(
             say(f"Integration {integration!r} is paused ({paused}); nothing is delivered "
                 "until it is reconnected or resumed (orderbridge resume).", style="yellow")
         if not now:
-            say("The next delivery run takes it (orderbridge sync --once, or the running sync).")
+            say(f"The next {job} run takes it (orderbridge sync --once, or the running sync).")
             return
-        if DELIVER_JOB not in JOBS:
-            raise UsageError("this version has no deliver job")
+        if job not in JOBS:
+            raise UsageError(f"this version has no {job} job")
         ctx = open_context(store, settings, integration)
         try:
-            outcome = run_job(ctx, DELIVER_JOB)
+            outcome = run_job(ctx, job)
         finally:
             ctx.close()
         with store.session() as session:
             after = _find(session, row.id, integration, ref)
             status, reason = after.status.value, after.hold_reason
-    say(f"deliver: {describe_outcome(outcome)}")
+    say(f"{job}: {describe_outcome(outcome)}")
     say(f"{cust_ref} is now {status}" + (f": {reason}" if reason else ""),
         style="green" if status == OrderStatus.AT_WMS else None)
+
+
+JOB_FOR_STATUS = {OrderStatus.NEW: DELIVER_JOB, OrderStatus.SHIPPED: "shipments",
+                  OrderStatus.AT_WMS: "cancellations"}
+"""The job that carries an order in this status on (at_wms: a pending void)."""
 
 
 def _make_due(session: Session, order: Order) -> str:
@@ -158,14 +166,17 @@ def _make_due(session: Session, order: Order) -> str:
         verbs.release(session, order, f"Released by hand (orderbridge orders retry); was: {was}",
                       at=at)
         return f"released (was held: {was}); status {order.status.value}"
-    if order.status is OrderStatus.NEW:
+    waiting_void = order.cancel_state is CancelState.REQUESTED
+    if order.status in JOB_FOR_STATUS and (order.status is not OrderStatus.AT_WMS
+                                           or waiting_void):
         waited = order.next_attempt_at
         order.next_attempt_at = None
         append_event(session, order.id, kind="retry_requested",
                      message="Retry requested by hand (orderbridge orders retry)", at=at)
+        job = JOB_FOR_STATUS[order.status]
         if waited is None:
-            return "already waiting for the next delivery run"
-        return f"will go at the next delivery run instead of {when(waited)}"
+            return f"already waiting for the next {job} run"
+        return f"will go at the next {job} run instead of {when(waited)}"
     if order.status is OrderStatus.PREVIEW:
         raise UsageError("the order is in preview; send previews with: "
                          "orderbridge config set delivery live")

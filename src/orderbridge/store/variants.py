@@ -34,13 +34,16 @@ def upsert_variants(
         }
         for record in records
     ]
-    statement = _insert(session, WarehouseVariant).values(rows)
+    statement = _insert(session, WarehouseVariant)
     columns = ("sku", "name", "status", "record", "remote_updated_at", "seen_at")
+    # executemany with one cached statement: a multi-VALUES statement would be compiled
+    # anew for every page, which costs more than the database work itself
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["integration_id", "variant_id"],
             set_={column: statement.excluded[column] for column in columns},
-        )
+        ),
+        rows,
     )
 
 

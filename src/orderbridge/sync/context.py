@@ -49,7 +49,10 @@ class IntegrationContext:
             stored = self.credentials("houzz")
             values = stored.values
             creds = HouzzCredentials(values["token"], values["username"], values["app_name"])
-            self._houzz = HouzzClient(creds, stored.base_url or "https://api.houzz.com")
+            # enough connections for the inventory job's concurrent stock pushes
+            connections = max(20, self.config.inventory_concurrency)
+            self._houzz = HouzzClient(creds, stored.base_url or "https://api.houzz.com",
+                                      max_connections=connections)
         return self._houzz
 
     @property

@@ -25,6 +25,12 @@ from orderbridge.store import alerts, integrations, orders
 from orderbridge.store.tables import Order
 from orderbridge.sync import verbs
 from orderbridge.sync.backoff import next_attempt
+from orderbridge.sync.cancel_verbs import (
+    cancel_before_delivery,
+    cancel_pending,
+    find_locked,
+    lock_order,
+)
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.options import JobOptions
 from orderbridge.sync.translate import FIXABLE_HERE, Translator, remember_buyer
@@ -41,6 +47,8 @@ class DeliverResult:
     released: int = 0
     previewed: int = 0
     retrying: int = 0
+    canceled: int = 0
+    """Canceled on Houzz before they were sent (re-checked right before the in-flight commit)."""
     paused: bool = False
 
 
@@ -78,10 +86,17 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
 
 
 def _has_work(ctx: IntegrationContext) -> bool:
+    """New orders, held ones the merchant may have fixed, or previews once live: only then is
+    the variant index worth a refresh (it costs a QBC call)."""
+    ready = Order.status == OrderStatus.NEW
+    fixable = (Order.status == OrderStatus.HELD) & Order.hold_reason_code.in_(FIXABLE_HERE)
+    conditions = ready | fixable
+    if ctx.config.delivery == "live":
+        conditions = conditions | (Order.status == OrderStatus.PREVIEW)
     with ctx.store.session() as session:
-        counts = orders.count_by_status(session, ctx.integration_id)
-        return bool(counts[OrderStatus.NEW] or counts[OrderStatus.HELD]
-                    or (counts[OrderStatus.PREVIEW] and ctx.config.delivery == "live"))
+        found = session.scalar(select(Order.id).where(
+            Order.integration_id == ctx.integration_id, conditions).limit(1))
+    return found is not None
 
 
 def _release_fixed(ctx: IntegrationContext, result: DeliverResult) -> None:
@@ -110,10 +125,14 @@ def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult,
                  translator: Translator) -> None:
     now = ctx.clock.now()
     with ctx.store.begin() as session:
-        order = orders.get_order(session, order_id)
+        order = find_locked(session, order_id)  # a cancellation sweep waits, or went first
         if order is None or order.status is not OrderStatus.NEW:
             return
         unknown_outcome = order.delivery_state is DeliveryState.IN_FLIGHT
+        if cancel_pending(order) and not unknown_outcome:
+            cancel_before_delivery(session, order, at=now)
+            result.canceled += 1
+            return
         if unknown_outcome:
             payload, key = order.warehouse_payload, order.idempotency_key
         else:
@@ -126,7 +145,14 @@ def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult,
         if _already_in_qbc(ctx, order_id, payload, result):
             return
         with ctx.store.begin() as session:
-            verbs.start_delivery(session, _reload(session, order_id), payload, key, at=now)
+            order = _reload(session, order_id)
+            if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
+                return
+            if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
+                cancel_before_delivery(session, order, at=now)
+                result.canceled += 1
+                return
+            verbs.start_delivery(session, order, payload, key, at=now)
     _send(ctx, order_id, payload, key, result)
 
 
@@ -233,6 +259,4 @@ def _record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
 
 
 def _reload(session: Session, order_id: int) -> Order:
-    order = orders.get_order(session, order_id)
-    assert order is not None
-    return order
+    return lock_order(session, order_id)

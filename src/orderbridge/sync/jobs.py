@@ -16,10 +16,13 @@ from typing import Any
 from orderbridge.errors import ConfigurationError, OrderbridgeError, RemoteError
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import alerts, integrations
+from orderbridge.sync.cancellations import cancellations
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.deliver import deliver
 from orderbridge.sync.download import download
+from orderbridge.sync.inventory import inventory
 from orderbridge.sync.options import JobOptions
+from orderbridge.sync.shipments import shipments
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,10 @@ Job = Callable[[IntegrationContext, StopToken | None, JobOptions], Any]
 
 JOBS: dict[str, Job] = {
     "download": download,
+    "cancellations": cancellations,  # before deliver: a canceled order is never sent
     "deliver": deliver,
+    "shipments": shipments,
+    "inventory": inventory,
 }
 
 

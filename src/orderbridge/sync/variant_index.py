@@ -8,6 +8,9 @@ QBC no longer lists; later refreshes read only variants updated since the last o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from orderbridge.store import cursors
 from orderbridge.store.variants import archive_unseen, upsert_variants
@@ -27,19 +30,36 @@ def refresh_variant_index(ctx: IntegrationContext, *, full: bool = False) -> int
     read = 0
     for page in ctx.qbc.iter_collection("/variants", "variants", params):
         read += len(page)
-        for record in page:
-            updated = _parse(record.get("updated_at"))
-            if updated and (newest is None or updated > newest):
-                newest = updated
-        with ctx.store.begin() as session:
-            upsert_variants(session, ctx.integration_id, page, seen_at=ctx.clock.now())
+        newest = store_page(ctx, page, newest)
     with ctx.store.begin() as session:
-        if cursor is None:
-            archive_unseen(session, ctx.integration_id, run_started)
-        if newest is not None:
-            mark = (newest - OVERLAP).isoformat().replace("+00:00", "Z")
-            cursors.set_cursor(session, ctx.integration_id, CURSOR, mark)
+        finish_read(session, ctx, newest, full_read_started=run_started if cursor is None
+                    else None)
     return read
+
+
+def store_page(ctx: IntegrationContext, page: list[dict[str, Any]],
+               newest: datetime | None) -> datetime | None:
+    """Upsert one page of variants (committed); the newest `updated_at` seen so far."""
+    for record in page:
+        updated = _parse(record.get("updated_at"))
+        if updated and (newest is None or updated > newest):
+            newest = updated
+    with ctx.store.begin() as session:
+        upsert_variants(session, ctx.integration_id, page, seen_at=ctx.clock.now())
+    return newest
+
+
+def finish_read(session: Session, ctx: IntegrationContext, newest: datetime | None, *,
+                full_read_started: datetime | None) -> None:
+    """After the last page: archive what a full read did not see; move the cursor (no commit).
+
+    The inventory job reads every variant each cycle and calls this too, so the index stays
+    fresh without a read of its own."""
+    if full_read_started is not None:
+        archive_unseen(session, ctx.integration_id, full_read_started)
+    if newest is not None:
+        mark = (newest - OVERLAP).isoformat().replace("+00:00", "Z")
+        cursors.set_cursor(session, ctx.integration_id, CURSOR, mark)
 
 
 def _parse(value: object) -> datetime | None:

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from orderbridge.store import Store
 from orderbridge.store.tables import Order, OrderEvent
 
-SHOWN_KINDS = ("delivered", "held", "released")
+SHOWN_KINDS = ("delivered", "held", "released", "canceled", "voided", "canceled_after_ship",
+               "confirmed")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ def describe(event: OrderEvent) -> str:
         return f"delivered to QBC (order id {data['warehouse_order_id']})"
     if event.kind == "released":
         return "released: fixed, so it goes again by itself"
+    if event.kind == "confirmed" and data.get("shipping_method"):
+        numbers = ", ".join(data.get("tracking_numbers") or []) or "no tracking number"
+        return f"confirmed to Houzz with {data['shipping_method']} {numbers}"
+    if event.kind == "canceled":
+        return "canceled before delivery: never sent to QBC"
+    if event.kind == "voided":
+        return f"voided in QBC (order id {data.get('warehouse_order_id')})"
     return event.message
 
 

@@ -30,7 +30,10 @@ STATUS_LABELS = {
 }
 STATUS_STYLES = {OrderStatus.HELD: "yellow", OrderStatus.AT_WMS: "green"}
 EVENT_STYLES = {"delivered": "green", "held": "yellow", "released": "cyan",
-                "merchant": "bold magenta", "error": "red"}
+                "merchant": "bold magenta", "error": "red", "cancel": "bold blue",
+                "canceled": "blue", "voided": "blue", "canceled_after_ship": "red",
+                "confirmed": "bright_green", "warehouse": "bold cyan",
+                "stock": "bright_cyan"}
 
 
 def render(snapshot: Snapshot, *, heading: Iterable[str], compact: bool) -> RenderableType:
@@ -70,7 +73,8 @@ def api_table(snapshot: Snapshot) -> Table:
     table.add_row(" calls made", str(snapshot.houzz.calls), by_method(snapshot.houzz))
     table.add_row("QBC", "", "")
     table.add_row(" orders received", str(snapshot.qbc_orders),
-                  f"delivered per the hub: {snapshot.delivered}")
+                  f"delivered per the hub: {snapshot.delivered}"
+                  + (f", voided: {snapshot.voided}" if snapshot.voided else ""))
     table.add_row(" calls made", str(snapshot.qbc.calls), by_method(snapshot.qbc))
     table.add_row(" budget left", *budget_cells(snapshot.budget))
     table.add_row(" 429s", str(snapshot.qbc.rate_limited),

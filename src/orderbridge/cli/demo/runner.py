@@ -18,6 +18,7 @@ from orderbridge.cli.demo.feed import EventFeed
 from orderbridge.cli.demo.live_view import duration, render
 from orderbridge.cli.demo.scenario import Scenario, ScenarioPlan
 from orderbridge.cli.demo.snapshot import Observer, Snapshot
+from orderbridge.cli.demo.stock_changes import note_stock_pushes
 from orderbridge.cli.demo.world import INTEGRATION, DemoWorld
 from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
 from orderbridge.runtime.stopping import StopToken
@@ -26,6 +27,8 @@ from orderbridge.sync.jobs import JOBS, JobOutcome, run_job, run_once
 SYNC_EVERY_S = 3.0
 REFRESH_S = 0.5
 SUMMARY_HELD, SUMMARY_EVENTS = 4, 8
+SHIP_ONCE = 4
+"""Orders the warehouse ships in `--once`, after the first delivery."""
 
 
 @dataclass
@@ -41,6 +44,7 @@ class DemoRun:
 
     def record(self, outcomes: list[JobOutcome]) -> None:
         self.last.update((outcome.job, outcome) for outcome in outcomes)
+        note_stock_pushes(self.feed, outcomes)
 
 
 def run_once_demo(run: DemoRun) -> Snapshot:
@@ -48,9 +52,15 @@ def run_once_demo(run: DemoRun) -> Snapshot:
     scenario = Scenario(run.world, run.feed, ScenarioPlan(), run.seed)
     try:
         scenario.place_initial(run.orders)
+        run.record(run_once(run.world.ctx, list(JOBS)))
+        if scenario.ship_some(SHIP_ONCE):  # the warehouse ships a few; tracking goes to Houzz
+            run.record(run_once(run.world.ctx, ["shipments"]))
+        if scenario.cancel_some():  # one delivered and one held order canceled on Houzz
+            run.record(run_once(run.world.ctx, ["cancellations"]))
+        if scenario.change_stock(2):  # a stocktake in QBC; only those SKUs go to Houzz
+            run.record(run_once(run.world.ctx, ["inventory"]))
     finally:
         scenario.close()
-    run.record(run_once(run.world.ctx, list(JOBS)))
     return print_summary(run, [f"orderbridge demo --once · integration {INTEGRATION} · "
                                "one cycle of every job"])
 

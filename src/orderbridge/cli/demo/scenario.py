@@ -19,7 +19,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from orderbridge.cli.demo.buyer_cancels import cancel_wave
 from orderbridge.cli.demo.feed import EventFeed
+from orderbridge.cli.demo.stock_changes import stock_wave
+from orderbridge.cli.demo.warehouse_ships import ship_wave
 from orderbridge.cli.demo.world import DemoWorld
 from orderbridge.model import HoldReason, OrderStatus
 from orderbridge.runtime.stopping import StopToken
@@ -40,6 +43,15 @@ class ScenarioPlan:
     initial_unknown_sku_rate: float = 0.1
     """The same for the orders waiting at the start (the first one always has one)."""
     fix_after_s: float = 20.0
+    cancel_every_s: float = 7.0
+    """Buyers cancel one delivered and one undelivered order this often (see buyer_cancels)."""
+    cancel_waves: int = 3
+    ship_every_s: float = 4.0
+    """The warehouse ships a few delivered orders in QBC this often (see warehouse_ships)."""
+    ship_per_wave: int = 3
+    stock_every_s: float = 5.0
+    """The warehouse changes a few SKUs' stock in QBC this often (see stock_changes)."""
+    stock_per_wave: int = 2
 
 
 class Scenario:
@@ -52,8 +64,11 @@ class Scenario:
         self.fixed: str | None = None
         """The cust_ref of the order the merchant fixed, once fixed."""
         self.placed = 0
+        self.canceled = 0
         self._rng = random.Random(seed)
         self._houzz = httpx.Client(base_url=f"{world.pair.houzz_url}/_sandbox", timeout=30)
+        self._qbc = httpx.Client(base_url=f"{world.pair.qbc_url}/_sandbox", timeout=30)
+        self.shipped = 0
 
     def place_initial(self, count: int) -> None:
         """The orders waiting when the hub first looks; the first has an unknown SKU."""
@@ -72,6 +87,23 @@ class Scenario:
 
     def close(self) -> None:
         self._houzz.close()
+        self._qbc.close()
+
+    def ship_some(self, count: int) -> int:
+        """The warehouse ships up to `count` delivered orders in QBC (mixed carriers)."""
+        shipped = ship_wave(self.world, self.feed, self._qbc, self._rng, count)
+        self.shipped += shipped
+        return shipped
+
+    def change_stock(self, count: int) -> int:
+        """The warehouse sets a new stock on hand in QBC for `count` random SKUs."""
+        return stock_wave(self.world, self.feed, self._qbc, self._rng, count)
+
+    def cancel_some(self) -> int:
+        """Buyers cancel one delivered and one not yet delivered order on Houzz."""
+        count = cancel_wave(self.world, self.feed, self._houzz, self._rng)
+        self.canceled += count
+        return count
 
     def fix_one_unknown_sku(self) -> bool:
         """The merchant's fix: alias the unknown SKUs of the oldest order held for them."""
@@ -97,6 +129,9 @@ class Scenario:
     def _run(self, stop: StopToken) -> None:
         started = time.monotonic()
         next_wave = started + self.plan.every_s
+        next_cancel, cancel_waves = started + self.plan.cancel_every_s, 0
+        next_ship = started + self.plan.ship_every_s
+        next_stock = started + self.plan.stock_every_s
         try:
             while not stop.wait(TICK_S):
                 now = time.monotonic()
@@ -107,6 +142,15 @@ class Scenario:
                     next_wave = now + self.plan.every_s
                 if self.fixed is None and now - started >= self.plan.fix_after_s:
                     self.fix_one_unknown_sku()
+                if now >= next_cancel and cancel_waves < self.plan.cancel_waves:
+                    self.cancel_some()
+                    next_cancel, cancel_waves = now + self.plan.cancel_every_s, cancel_waves + 1
+                if now >= next_ship:
+                    self.ship_some(self.plan.ship_per_wave)
+                    next_ship = now + self.plan.ship_every_s
+                if now >= next_stock:
+                    self.change_stock(self.plan.stock_per_wave)
+                    next_stock = now + self.plan.stock_every_s
         except Exception as exc:  # the stream ends; the demo goes on
             self.feed.add("demo", f"the buyers stopped: {exc}", "error")
 

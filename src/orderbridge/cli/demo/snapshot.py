@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from orderbridge.cli.demo.feed import DemoEvent, EventFeed, merged, timeline_events
 from orderbridge.cli.demo.world import DemoWorld
 from orderbridge.model import OrderStatus
 from orderbridge.store import orders
+from orderbridge.store.tables import Order
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Snapshot:
     """Orders the buyers placed on the Houzz sandbox."""
     qbc_orders: int
     """Orders the QBC sandbox holds (what it received)."""
+    voided: int = 0
+    """Orders the hub voided in QBC after the buyer canceled them on Houzz."""
 
     @property
     def delivered(self) -> int:
@@ -94,7 +98,14 @@ class Observer:
             counts=counts, held=held, held_total=counts[OrderStatus.HELD], events=events,
             houzz=self._usage("houzz"), qbc=self._usage("qbc"), budget=self._budget(),
             houzz_orders=len(self._get("houzz", "orders")["orders"]),
-            qbc_orders=len(self._get("qbc", "orders")["orders"]))
+            qbc_orders=len(self._get("qbc", "orders")["orders"]),
+            voided=self._voided())
+
+    def _voided(self) -> int:
+        with self.world.store.session() as session:
+            return session.scalar(select(func.count()).where(
+                Order.integration_id == self.world.ctx.integration_id,
+                Order.status == OrderStatus.CANCELED, Order.warehouse_order_id.is_not(None))) or 0
 
     def _usage(self, side: str) -> ApiUsage:
         calls: list[dict[str, Any]] = self._get(side, "calls")["calls"]

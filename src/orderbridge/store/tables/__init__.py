@@ -8,8 +8,10 @@ from orderbridge.store.tables.integration import (
     Integration,
     IntegrationSetting,
 )
+from orderbridge.store.tables.inventory import InventoryLevel
 from orderbridge.store.tables.mapping import Buyer, ShipMethodMapping, SkuAlias
 from orderbridge.store.tables.order import CustRef, Order, OrderEvent
+from orderbridge.store.tables.shipment import CarrierMapping, ShippedPackage
 from orderbridge.store.tables.warehouse import WarehouseVariant
 
 metadata = Base.metadata
@@ -18,14 +20,17 @@ __all__ = [
     "Alert",
     "Base",
     "Buyer",
+    "CarrierMapping",
     "Credential",
     "CustRef",
     "Cursor",
     "Integration",
     "IntegrationSetting",
+    "InventoryLevel",
     "Order",
     "OrderEvent",
     "ShipMethodMapping",
+    "ShippedPackage",
     "SkuAlias",
     "WarehouseVariant",
     "metadata",

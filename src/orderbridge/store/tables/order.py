@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderbridge.model import DeliveryState, HoldReason, OrderStatus
+from orderbridge.model.cancel import CancelState
 from orderbridge.store.tables.base import Base
 from orderbridge.store.tables.columns import JsonDocument, StrEnumType, UtcDateTime, utcnow
 from orderbridge.store.tables.integration import INTEGRATION_FK
@@ -27,6 +28,7 @@ class Order(Base):
         UniqueConstraint("integration_id", "cust_ref"),
         Index(None, "integration_id", "status", "id"),
         Index(None, "integration_id", "warehouse_order_id"),
+        Index(None, "integration_id", "cancel_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +54,10 @@ class Order(Base):
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    cancel_state: Mapped[CancelState | None] = mapped_column(StrEnumType(CancelState, 20))
+    """Where a cancellation asked from outside is (``None``: nobody asked); see model.cancel."""
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the hub first saw the cancellation (on Houzz, or the void in QBC)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)

@@ -106,7 +106,9 @@ def upgrade() -> None:
         sa.Column("updated_at", _timestamp(), nullable=False),
     )
     _create_warehouse_variants()
+    _create_inventory_levels()
     _create_order_tables()
+    _create_shipment_tables()
     op.create_table(
         "alerts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -151,6 +153,22 @@ def _create_warehouse_variants() -> None:
     )
 
 
+def _create_inventory_levels() -> None:
+    _keyed_table(
+        "inventory_levels",
+        "sku",
+        sa.Column("sku", sa.String(255), nullable=False),
+        sa.Column("warehouse_sku", sa.String(255), nullable=True),
+        sa.Column("quantity", sa.Integer(), nullable=True),
+        sa.Column("pushed_at", _timestamp(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("error_at", _timestamp(), nullable=True),
+        sa.Column("not_listed", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("without_variant", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+    )
+
+
 def _create_order_tables() -> None:
     op.create_table(
         "orders",
@@ -173,6 +191,8 @@ def _create_order_tables() -> None:
         sa.Column("delivery_attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("next_attempt_at", _timestamp(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("cancel_state", sa.String(20), nullable=True),
+        sa.Column("cancel_requested_at", _timestamp(), nullable=True),
         sa.Column("created_at", _timestamp(), nullable=False),
         sa.Column("updated_at", _timestamp(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -190,6 +210,9 @@ def _create_order_tables() -> None:
         "ix_orders_integration_id_warehouse_order_id",
         "orders",
         ["integration_id", "warehouse_order_id"],
+    )
+    op.create_index(
+        "ix_orders_integration_id_cancel_state", "orders", ["integration_id", "cancel_state"]
     )
     op.create_table(
         "order_events",
@@ -225,9 +248,48 @@ def _create_order_tables() -> None:
     )
 
 
+def _create_shipment_tables() -> None:
+    op.create_table(
+        "shipments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("fulfillment_id", sa.String(64), nullable=False),
+        sa.Column("warehouse_order_id", sa.String(64), nullable=False),
+        sa.Column("carrier", sa.String(255), nullable=True),
+        sa.Column("service", sa.String(255), nullable=True),
+        sa.Column("tracking_number", sa.String(255), nullable=True),
+        sa.Column("tracking_url", sa.Text(), nullable=True),
+        sa.Column("shipped_at", _timestamp(), nullable=True),
+        sa.Column("lines", _json(), nullable=False),
+        sa.Column("remote_updated_at", sa.String(40), nullable=True),
+        sa.Column("recorded_at", _timestamp(), nullable=False),
+        sa.Column("updated_at", _timestamp(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_shipments"),
+        sa.UniqueConstraint(
+            "integration_id", "fulfillment_id", name="uq_shipments_integration_id_fulfillment_id"
+        ),
+        _integration_fk("shipments"),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name="fk_shipments_order_id_orders", ondelete="CASCADE"
+        ),
+    )
+    op.create_index("ix_shipments_order_id_id", "shipments", ["order_id", "id"])
+    _keyed_table(
+        "carrier_map",
+        "carrier_key",
+        sa.Column("carrier_key", sa.String(255), nullable=False),
+        sa.Column("carrier_name", sa.String(255), nullable=False),
+        sa.Column("channel_code", sa.String(100), nullable=False),
+    )
+
+
 def downgrade() -> None:
     for table in (
+        "shipments",
+        "carrier_map",
         "alerts",
+        "inventory_levels",
         "warehouse_variants",
         "cust_refs",
         "order_events",

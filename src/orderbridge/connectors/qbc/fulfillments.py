@@ -1,0 +1,102 @@
+"""Reading QBC fulfillments (QBC's name for shipments) as packages the hub understands.
+
+`GET /fulfillments?include=fulfillment_line_items` sideloads the lines as a top-level
+`fulfillment_line_items` array beside `fulfillments` (reference §4, §7.6); this module joins
+the two and keeps what the tracking workflow needs. Quantities arrive as decimal strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PackageLine:
+    """What one package holds of one variant."""
+
+    variant_id: int | None
+    sku: str | None
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Package:
+    """One fulfillment as read from QBC."""
+
+    fulfillment_id: str
+    warehouse_order_id: str
+    status: str
+    carrier: str | None
+    service: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: datetime | None
+    updated_at: str | None
+    lines: tuple[PackageLine, ...]
+
+    def lines_json(self) -> list[dict[str, Any]]:
+        return [{"variant_id": line.variant_id, "sku": line.sku, "quantity": str(line.quantity)}
+                for line in self.lines]
+
+
+def packages_from_page(body: Any) -> list[Package]:
+    """The fulfillments of one index page, each with its sideloaded lines."""
+    if not isinstance(body, dict):
+        return []
+    lines: dict[str, list[PackageLine]] = {}
+    for raw in body.get("fulfillment_line_items") or []:
+        if isinstance(raw, dict) and raw.get("fulfillment_id") is not None:
+            lines.setdefault(str(raw["fulfillment_id"]), []).append(_line(raw))
+    packages = []
+    for raw in body.get("fulfillments") or []:
+        if not isinstance(raw, dict) or raw.get("id") is None or raw.get("order_id") is None:
+            continue
+        fulfillment_id = str(raw["id"])
+        embedded = [_line(line) for line in raw.get("fulfillment_line_items") or []
+                    if isinstance(line, dict)]
+        packages.append(Package(
+            fulfillment_id=fulfillment_id, warehouse_order_id=str(raw["order_id"]),
+            status=str(raw.get("status") or ""), carrier=_text(raw.get("tracking_company")),
+            service=_text(raw.get("service")), tracking_number=_text(raw.get("tracking_number")),
+            tracking_url=_text(raw.get("tracking_url")), shipped_at=_moment(raw.get("shipped_at")),
+            updated_at=_text(raw.get("updated_at")),
+            lines=tuple(lines.get(fulfillment_id) or embedded)))
+    return packages
+
+
+def _line(raw: dict[str, Any]) -> PackageLine:
+    variant = raw.get("variant_id")
+    return PackageLine(int(variant) if isinstance(variant, int | str) and str(variant).isdigit()
+                       else None, _text(raw.get("variant_sku")), _decimal(raw.get("quantity")))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_updated_at(value: str | None) -> datetime | None:
+    """A record's `updated_at` as an aware datetime (None if missing or unreadable)."""
+    return _moment(value)

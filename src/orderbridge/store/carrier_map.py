@@ -1,0 +1,72 @@
+"""The merchant's carrier map: which Houzz carrier code a QBC carrier name stands for.
+
+Entries are keyed by the normalised name (``sync.carriers.carrier_key``), so "Fed Ex" and
+"FEDEX" are one entry; the name as typed is kept for display. No function here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from orderbridge.store._upsert import rows_affected, upsert
+from orderbridge.store.tables import CarrierMapping
+from orderbridge.sync.carriers import carrier_key
+
+
+@dataclass(frozen=True)
+class CarrierEntry:
+    """One merchant entry of the carrier map."""
+
+    carrier_name: str
+    channel_code: str
+
+
+def _key(name: str) -> str:
+    key = carrier_key(name)
+    if not key:
+        raise ValueError("the carrier name needs at least one letter or digit")
+    return key
+
+
+def set_carrier(session: Session, integration_id: int, carrier_name: str,
+                channel_code: str) -> None:
+    """Map the QBC carrier name to a Houzz carrier code (replacing an earlier entry)."""
+    code = channel_code.strip()
+    if not code:
+        raise ValueError("the Houzz carrier code must not be blank")
+    upsert(
+        session,
+        CarrierMapping,
+        {"integration_id": integration_id, "carrier_key": _key(carrier_name),
+         "carrier_name": carrier_name.strip(), "channel_code": code},
+        conflict_on=["integration_id", "carrier_key"],
+        update=["carrier_name", "channel_code"],
+    )
+
+
+def remove_carrier(session: Session, integration_id: int, carrier_name: str) -> bool:
+    """Forget the entry of the carrier name; True if there was one."""
+    result = session.execute(delete(CarrierMapping).where(
+        CarrierMapping.integration_id == integration_id,
+        CarrierMapping.carrier_key == _key(carrier_name)))
+    return rows_affected(result) > 0
+
+
+def list_carriers(session: Session, integration_id: int) -> list[CarrierEntry]:
+    """The merchant's entries, sorted by name."""
+    rows = session.execute(
+        select(CarrierMapping.carrier_name, CarrierMapping.channel_code)
+        .where(CarrierMapping.integration_id == integration_id)
+        .order_by(CarrierMapping.carrier_key))
+    return [CarrierEntry(name, code) for name, code in rows]
+
+
+def carrier_codes(session: Session, integration_id: int) -> dict[str, str]:
+    """Carrier key → Houzz code, for `sync.carriers.CarrierMap`."""
+    rows = session.execute(
+        select(CarrierMapping.carrier_key, CarrierMapping.channel_code)
+        .where(CarrierMapping.integration_id == integration_id))
+    return {key: code for key, code in rows}
