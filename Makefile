@@ -34,6 +34,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/sandbox_throughput.py
+	$(BIN)/python bench/orders.py
+	$(BIN)/python bench/crash.py
+	$(BIN)/python bench/return_path.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -110,10 +110,10 @@ def test_cancel_while_in_flight_that_never_arrived_is_never_resent(
     assert any("no order" in m for m in event_messages(ctx, order_id))  # it looked first
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite: one writer
 def test_sweep_and_delivery_serialise_on_the_order_row(ctx: IntegrationContext,
                                                        pair: SandboxPair) -> None:
-    if is_sqlite(ctx.store.engine):
-        pytest.skip("row locks are PostgreSQL's; SQLite has a single writer")
+    assert not is_sqlite(ctx.store.engine)
     (order_id,) = place(pair, 1)
     run_once(ctx, ["download"])
     buyer_cancels(pair, order_id)

@@ -12,19 +12,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from orderbridge.cli.common import (
     IntegrationOption,
     JsonOption,
-    console,
     integration_for_setup,
     opened_store,
-    print_json,
     reports_errors,
     require_integration,
     say,
+    show_rows,
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import mappings
@@ -58,15 +55,9 @@ def alias_list(integration: IntegrationOption = "default", as_json: JsonOption =
     """Every alias of the integration."""
     with opened_store() as (_, store), store.session() as session:
         aliases = mappings.list_aliases(session, require_integration(session, integration).id)
-    if as_json:
-        print_json([{"channel_sku": k, "warehouse_sku": v} for k, v in aliases.items()])
-        return
-    table = Table(title=f"SKU aliases of {integration!r}")
-    table.add_column("Houzz SKU")
-    table.add_column("QBC SKU")
-    for channel, warehouse in aliases.items():
-        table.add_row(Text(channel), Text(warehouse))
-    console().print(table)
+    show_rows(f"SKU aliases of {integration!r}",
+              [("channel_sku", "Houzz SKU"), ("warehouse_sku", "QBC SKU")],
+              list(aliases.items()), as_json=as_json)
 
 
 @app.command("remove")

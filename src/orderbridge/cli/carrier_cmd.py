@@ -11,19 +11,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from orderbridge.cli.common import (
     IntegrationOption,
     JsonOption,
-    console,
     integration_for_setup,
     opened_store,
-    print_json,
     reports_errors,
     require_integration,
     say,
+    show_rows,
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import carrier_map
@@ -69,19 +66,12 @@ def carrier_list(integration: IntegrationOption = "default", built_in: BuiltInOp
     rows = [(e.carrier_name, e.channel_code, "merchant") for e in entries]
     if built_in:
         rows += [(name, code, "built-in") for name, code in BUILT_IN.items()]
-    if as_json:
-        print_json([{"qbc_carrier": name, "houzz_code": code, "source": source}
-                    for name, code, source in rows])
-        return
-    table = Table(title=f"Carrier map of {integration!r}")
-    for column in ("QBC carrier", "Houzz code", "source"):
-        table.add_column(column)
-    for name, code, source in rows:
-        table.add_row(Text(name), Text(code), source)
-    if not built_in:
-        table.caption = ("The common carriers (UPS, FedEx, USPS, DHL, OnTrac, LaserShip, "
-                         "Purolator, Canada Post...) are mapped out of the box: --built-in")
-    console().print(table)
+    caption = None if built_in else (
+        "The common carriers (UPS, FedEx, USPS, DHL, OnTrac, LaserShip, Purolator, Canada "
+        "Post...) are mapped out of the box: --built-in")
+    show_rows(f"Carrier map of {integration!r}", [("qbc_carrier", "QBC carrier"),
+              ("houzz_code", "Houzz code"), ("source", "source")], rows, as_json=as_json,
+              caption=caption)
 
 
 @app.command("remove")

@@ -11,7 +11,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -20,6 +20,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -61,6 +63,21 @@ def fail(message: str) -> NoReturn:
 
 def print_json(document: Any) -> None:
     typer.echo(json.dumps(document, indent=2, default=str, ensure_ascii=False))
+
+
+def show_rows(title: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]],
+              *, as_json: bool, caption: str | None = None) -> None:
+    """A list as a table for people or as JSON for scripts; `columns` are (JSON key, heading).
+    Values are shown literally, never read as markup."""
+    if as_json:
+        print_json([dict(zip((key for key, _ in columns), row, strict=True)) for row in rows])
+        return
+    table = Table(title=title, caption=caption)
+    for _, heading in columns:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*(Text(str(value)) for value in row))
+    console().print(table)
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:

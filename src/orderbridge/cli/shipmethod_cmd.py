@@ -10,19 +10,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from orderbridge.cli.common import (
     IntegrationOption,
     JsonOption,
-    console,
     integration_for_setup,
     opened_store,
-    print_json,
     reports_errors,
     require_integration,
     say,
+    show_rows,
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import mappings
@@ -55,15 +52,9 @@ def shipmethod_list(integration: IntegrationOption = "default",
     """The whole ship-method map."""
     with opened_store() as (_, store), store.session() as session:
         mapped = mappings.ship_method_map(session, require_integration(session, integration).id)
-    if as_json:
-        print_json([{"houzz_code": k, "value": v} for k, v in mapped.items()])
-        return
-    table = Table(title=f"Ship-method map of {integration!r}")
-    table.add_column("Houzz code")
-    table.add_column("QBC gets")
-    for code, value in mapped.items():
-        table.add_row(Text(code), Text(value))
-    console().print(table)
+    show_rows(f"Ship-method map of {integration!r}",
+              [("houzz_code", "Houzz code"), ("value", "QBC gets")],
+              list(mapped.items()), as_json=as_json)
 
 
 @app.command("remove")
