@@ -6,12 +6,14 @@ e-mail or name + address); the store only keeps the warehouse ids it maps to. No
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from orderbridge.store._upsert import upsert
+from orderbridge.store._upsert import core, table_of, upsert
 from orderbridge.store.tables import Buyer
 from orderbridge.store.tables.columns import utcnow
 
@@ -34,6 +36,37 @@ def get_buyer(session: Session, integration_id: int, buyer_key: str) -> Warehous
     if row is None:
         return None
     return WarehouseBuyer(company_id=row.warehouse_company_id, address_id=row.warehouse_address_id)
+
+
+_BUYERS = table_of(Buyer)
+
+
+@cache
+def _buyers_by_key(count: int) -> Select[tuple[str, str, str | None]]:
+    # one statement per number of keys: an "expanding" IN is rendered anew on every call
+    return select(
+        _BUYERS.c.buyer_key, _BUYERS.c.warehouse_company_id, _BUYERS.c.warehouse_address_id
+    ).where(
+        _BUYERS.c.integration_id == bindparam("integration_id"),
+        _BUYERS.c.buyer_key.in_([bindparam(f"key_{n}") for n in range(count)]),
+    )
+
+
+def get_buyers(
+    session: Session, integration_id: int, buyer_keys: Collection[str]
+) -> dict[str, WarehouseBuyer]:
+    """``get_buyer`` for several keys in one query: the stored ones, by key."""
+    keys = sorted(set(buyer_keys))
+    if not keys:
+        return {}
+    parameters = {f"key_{n}": key for n, key in enumerate(keys)}
+    rows = core(session).execute(
+        _buyers_by_key(len(keys)), {"integration_id": integration_id, **parameters}
+    )
+    return {
+        row.buyer_key: WarehouseBuyer(row.warehouse_company_id, row.warehouse_address_id)
+        for row in rows
+    }
 
 
 def put_buyer(session: Session, integration_id: int, buyer_key: str, buyer: WarehouseBuyer) -> None:

@@ -9,13 +9,13 @@ the first free one. No function here commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orderbridge.store._upsert import insert_or_ignore
+from orderbridge.store._upsert import core, insert_ignoring, insert_or_ignore
 from orderbridge.store.tables import CustRef
 from orderbridge.store.tables.columns import utcnow
 
@@ -65,10 +65,7 @@ def reserve_cust_ref(
         return existing
     tried = 0
     for candidate in candidates:
-        if not candidate or len(candidate) > MAX_CUST_REF_LENGTH:
-            raise ValueError(
-                f"cust_ref candidate {candidate!r} must be 1-{MAX_CUST_REF_LENGTH} characters"
-            )
+        _check_candidate(candidate)
         tried += 1
         insert_or_ignore(
             session,
@@ -90,3 +87,56 @@ def reserve_cust_ref(
     raise NoFreeCustRefError(
         f"no free cust_ref for channel order {channel_order_id!r} after {tried} candidates"
     )
+
+
+def reserve_cust_refs(
+    session: Session,
+    integration_id: int,
+    channel_order_ids: Sequence[str],
+    candidates: Callable[[str], Iterable[str]],
+    *,
+    at: datetime | None = None,
+) -> dict[str, str]:
+    """``reserve_cust_ref`` for a page of orders at once: ``{channel_order_id: cust_ref}``.
+
+    One query reads the references already given, one ``INSERT ... ON CONFLICT DO NOTHING
+    RETURNING`` claims every other order's first candidate (in the order given, so the first
+    order wins a shared candidate, as one call per order would); an order whose first
+    candidate was taken goes through ``reserve_cust_ref``.
+    """
+    wanted = list(dict.fromkeys(channel_order_ids))
+    if not wanted:
+        return {}
+    given: dict[str, str] = dict(
+        session.execute(
+            select(CustRef.channel_order_id, CustRef.cust_ref).where(
+                CustRef.integration_id == integration_id,
+                CustRef.channel_order_id.in_(wanted),
+            )
+        ).all()
+    )
+    rows = []
+    for channel_order_id in wanted:
+        if channel_order_id in given:
+            continue
+        first = next(iter(candidates(channel_order_id)), None)
+        if first is not None:
+            _check_candidate(first)
+            rows.append({"integration_id": integration_id, "cust_ref": first,
+                         "channel_order_id": channel_order_id, "created_at": at or utcnow()})
+    if rows:
+        statement = insert_ignoring(session.get_bind().dialect.name, CustRef, None,
+                                    returning=("channel_order_id", "cust_ref"))
+        given.update(core(session).execute(statement, rows).all())
+    for channel_order_id in wanted:
+        if channel_order_id not in given:
+            given[channel_order_id] = reserve_cust_ref(
+                session, integration_id, channel_order_id, candidates(channel_order_id), at=at)
+    return {channel_order_id: given[channel_order_id] for channel_order_id in wanted}
+
+
+def _check_candidate(candidate: str) -> None:
+    if not candidate or len(candidate) > MAX_CUST_REF_LENGTH:
+        raise ValueError(
+            f"cust_ref candidate {candidate!r} must be 1-{MAX_CUST_REF_LENGTH} characters"
+        )

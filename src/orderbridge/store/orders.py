@@ -1,14 +1,16 @@
 """Orders: stored once per channel order, found by any of their ids, moved through the lifecycle.
 
-``insert_downloaded`` is the only way an order enters the store and is idempotent on
-(integration, channel order id), whatever the concurrency. ``change_status`` is the one place a
+``insert_downloaded`` (one order) and ``insert_downloaded_many`` (a page, in three statements)
+are the only ways an order enters the store and are idempotent on (integration, channel order
+id), whatever the concurrency. ``change_status`` is the one place a
 status changes: it checks the lifecycle, keeps the hold fields right and writes the timeline
 entry in the same transaction. No function here commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +24,10 @@ from orderbridge.model import (
     OrderStatus,
     check_transition,
 )
-from orderbridge.store._upsert import insert_or_ignore
+from orderbridge.store._upsert import core, insert_ignoring, insert_or_ignore
 from orderbridge.store.tables import Order, OrderEvent
 from orderbridge.store.tables.columns import utcnow
-from orderbridge.store.timeline import append_event
+from orderbridge.store.timeline import append_event, append_events, event_row
 
 
 def insert_downloaded(
@@ -53,35 +55,97 @@ def insert_downloaded(
     created = insert_or_ignore(
         session,
         Order,
-        {
-            "integration_id": integration_id,
-            "channel_order_id": channel_order_id,
-            "cust_ref": cust_ref,
-            "status": OrderStatus.NEW,
-            "canonical": None if canonical is None else canonical.model_dump(mode="json"),
-            "channel_payload": channel_payload,
-            "channel_status": channel_status,
-            "order_date": order_date,
-            "delivery_state": DeliveryState.IDLE,
-            "delivery_attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-        },
+        _new_order_row(integration_id, channel_order_id, channel_payload, channel_status,
+                       order_date, cust_ref, canonical, now),
         conflict_on=["integration_id", "channel_order_id"],
     )
     order = get_order_by_channel_id(session, integration_id, channel_order_id)
     assert order is not None, "the order was inserted or already present"
     if created:
-        append_event(
-            session,
-            order.id,
-            kind="downloaded",
-            message=f"Downloaded from the channel (status {channel_status or 'unknown'})",
-            data={"channel_order_id": channel_order_id, "channel_status": channel_status},
-            at=now,
-        )
+        append_event(session, order.id, **_downloaded_event(channel_order_id, channel_status, now))
     return order, created
+
+
+@dataclass(frozen=True)
+class DownloadedOrder:
+    """One new channel order for ``insert_downloaded_many``."""
+
+    channel_order_id: str
+    channel_payload: dict[str, Any]
+    canonical: CanonicalOrder
+    channel_status: str | None = None
+
+
+def insert_downloaded_many(
+    session: Session,
+    integration_id: int,
+    downloaded: Sequence[DownloadedOrder],
+    *,
+    at: datetime | None = None,
+) -> dict[str, tuple[int, bool]]:
+    """``insert_downloaded`` for a page of orders: ``{channel_order_id: (order id, created)}``.
+
+    The same rules, in three statements instead of three per order: one
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the orders (a stored or repeated
+    channel order id is left untouched), one read of the ids of those that existed, one insert
+    of the new orders' ``downloaded`` events. Each order's ``cust_ref`` is its canonical one.
+    """
+    now = at or utcnow()
+    rows = [
+        _new_order_row(integration_id, order.channel_order_id, order.channel_payload,
+                       order.channel_status, order.canonical.order_date,
+                       order.canonical.cust_ref, order.canonical, now)
+        for order in downloaded
+    ]
+    if not rows:
+        return {}
+    statement = insert_ignoring(session.get_bind().dialect.name, Order,
+                                ("integration_id", "channel_order_id"),
+                                returning=("channel_order_id", "id"))
+    created: dict[str, int] = dict(core(session).execute(statement, rows).all())
+    result = {key: (order_id, True) for key, order_id in created.items()}
+    existing = {order.channel_order_id for order in downloaded} - created.keys()
+    if existing:
+        result.update((key, (order_id, False)) for key, order_id in session.execute(
+            select(Order.channel_order_id, Order.id).where(
+                Order.integration_id == integration_id, Order.channel_order_id.in_(existing))))
+    status_of = {order.channel_order_id: order.channel_status for order in downloaded}
+    append_events(session, [
+        event_row(order_id, **_downloaded_event(key, status_of[key], now))
+        for key, order_id in created.items()
+    ])
+    return result
+
+
+def _new_order_row(integration_id: int, channel_order_id: str, channel_payload: dict[str, Any],
+                   channel_status: str | None, order_date: datetime | None,
+                   cust_ref: str | None, canonical: CanonicalOrder | None,
+                   now: datetime) -> dict[str, Any]:
+    return {
+        "integration_id": integration_id,
+        "channel_order_id": channel_order_id,
+        "cust_ref": cust_ref,
+        "status": OrderStatus.NEW,
+        "canonical": None if canonical is None else canonical.model_dump(mode="json"),
+        "channel_payload": channel_payload,
+        "channel_status": channel_status,
+        "order_date": order_date,
+        "delivery_state": DeliveryState.IDLE,
+        "delivery_attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+
+
+def _downloaded_event(channel_order_id: str, channel_status: str | None,
+                      now: datetime) -> dict[str, Any]:
+    return {
+        "kind": "downloaded",
+        "message": f"Downloaded from the channel (status {channel_status or 'unknown'})",
+        "data": {"channel_order_id": channel_order_id, "channel_status": channel_status},
+        "at": now,
+    }
 
 
 def _matching_cust_ref(cust_ref: str | None, canonical: CanonicalOrder) -> str:
@@ -99,8 +163,14 @@ def load_canonical(order: Order) -> CanonicalOrder | None:
 
 def store_canonical(order: Order, canonical: CanonicalOrder) -> None:
     """Replace the order's canonical form (its ``cust_ref`` must match the order's, if set)."""
-    order.cust_ref = _matching_cust_ref(order.cust_ref, canonical)
-    order.canonical = canonical.model_dump(mode="json")
+    for name, value in canonical_columns(order.cust_ref, canonical).items():
+        setattr(order, name, value)
+
+
+def canonical_columns(cust_ref: str | None, canonical: CanonicalOrder) -> dict[str, Any]:
+    """The columns ``store_canonical`` sets, for an order whose ``cust_ref`` is ``cust_ref``."""
+    return {"cust_ref": _matching_cust_ref(cust_ref, canonical),
+            "canonical": canonical.model_dump(mode="json")}
 
 
 def get_order(session: Session, order_id: int) -> Order | None:

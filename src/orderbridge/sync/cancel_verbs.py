@@ -9,7 +9,7 @@ checks the lifecycle) or appends its timeline event itself, and records what mus
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +42,17 @@ def is_canceled_status(channel_status: str | None) -> bool:
     return (channel_status or "").strip().lower() in CANCELED_STATUSES
 
 
-def cancel_pending(order: Order) -> bool:
+class CancelFields(Protocol):
+    """What `cancel_pending` reads: an `Order`, or a row read for delivery."""
+
+    @property
+    def cancel_state(self) -> CancelState | None: ...
+
+    @property
+    def channel_status(self) -> str | None: ...
+
+
+def cancel_pending(order: CancelFields) -> bool:
     """Whether the buyer canceled this order and the hub has not carried it out yet: such an
     order must never be sent to QBC."""
     return order.cancel_state is CancelState.REQUESTED or (

@@ -8,52 +8,42 @@ The protocol (DESIGN "Exactly-once effects"):
    credentials or subscription need a person), or retry later (transient; stays in flight).
 An order found in flight when a run starts (a crash, a timeout) is first looked up in QBC by
 `reference_number`; only if QBC has no such order is it sent again.
+
+A delivered outcome is committed in the same transaction as the next order's step 1 (both
+after the first POST and before the second, so the protocol is unchanged), and the last one
+on its own: one commit per order instead of two. The ordinary path reads and writes rows
+(`store.delivery_rows`, `sync.delivery_verbs`); everything else goes through ORM orders.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError, TransientError
-from orderbridge.model import DeliveryState, HoldReason, OrderStatus
+from orderbridge.errors import RemoteError
+from orderbridge.model import CanonicalOrder, DeliveryState, OrderStatus
 from orderbridge.runtime.stopping import StopToken
-from orderbridge.store import alerts, integrations, orders
+from orderbridge.store import delivery_rows, orders
+from orderbridge.store.buyers import WarehouseBuyer
+from orderbridge.store.delivery_rows import DeliveryRow
 from orderbridge.store.tables import Order
-from orderbridge.sync import verbs
-from orderbridge.sync.backoff import next_attempt
-from orderbridge.sync.cancel_verbs import (
-    cancel_before_delivery,
-    cancel_pending,
-    find_locked,
-    lock_order,
-)
+from orderbridge.sync import delivery_verbs, verbs
+from orderbridge.sync.cancel_verbs import cancel_before_delivery, cancel_pending, lock_order
 from orderbridge.sync.context import IntegrationContext
+from orderbridge.sync.delivery_failures import found_in_qbc, record_failure
+from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
 from orderbridge.sync.options import JobOptions
 from orderbridge.sync.translate import FIXABLE_HERE, Translator, remember_buyer
 from orderbridge.sync.variant_index import refresh_variant_index
 
+__all__ = ["DeliverResult", "IntegrationPaused", "deliver"]
+
 BATCH = 200
-
-
-@dataclass
-class DeliverResult:
-    delivered: int = 0
-    recovered: int = 0
-    held: int = 0
-    released: int = 0
-    previewed: int = 0
-    retrying: int = 0
-    canceled: int = 0
-    """Canceled on Houzz before they were sent (re-checked right before the in-flight commit)."""
-    paused: bool = False
-
-
-class IntegrationPaused(Exception):
-    """Raised inside a run when QBC says the connection needs a person."""
 
 
 def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
@@ -69,15 +59,18 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
     try:
         while not (stop is not None and stop.stopped):
             with ctx.store.session() as session:
-                due = orders.list_due(session, ctx.integration_id, OrderStatus.NEW,
-                                      ctx.clock.now(), limit=BATCH)
-                due_ids = [order.id for order in due]
+                due_ids = delivery_rows.due_ids(session, ctx.integration_id, OrderStatus.NEW,
+                                                ctx.clock.now(), limit=BATCH)
             if not due_ids:
                 break
-            for order_id in due_ids:
-                if stop is not None and stop.stopped:
-                    break
-                _deliver_one(ctx, order_id, result, translator)
+            outcomes = Outcomes(ctx, result)
+            try:
+                for order_id in due_ids:
+                    if stop is not None and stop.stopped:
+                        break
+                    _deliver_one(ctx, order_id, outcomes, translator)
+            finally:
+                outcomes.commit_pending()
             if len(due_ids) < BATCH:
                 break
     except IntegrationPaused:
@@ -121,142 +114,125 @@ def _release_fixed(ctx: IntegrationContext, result: DeliverResult) -> None:
             result.released += 1
 
 
-def _deliver_one(ctx: IntegrationContext, order_id: int, result: DeliverResult,
+@dataclass(frozen=True)
+class Sending:
+    """What one attempt sends, and what the delivered outcome needs from the translation."""
+
+    payload: dict[str, Any]
+    key: str
+    canonical: CanonicalOrder | None = None
+    known_buyers: dict[str, WarehouseBuyer] | None = None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An order QBC created: its outcome waits for the next transaction."""
+
+    order_id: int
+    warehouse_order: dict[str, Any]
+    sending: Sending
+
+
+class Outcomes:
+    """Delivered outcomes not committed yet (at most one: the last POST's)."""
+
+    def __init__(self, ctx: IntegrationContext, result: DeliverResult) -> None:
+        self._ctx, self.result = ctx, result
+        self.pending: Answered | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A transaction that first records the pending outcome; if the block fails, the
+        outcome stays pending (``commit_pending`` commits it alone)."""
+        with self._ctx.store.begin() as session:
+            if self.pending is not None:
+                _mark_delivered(self._ctx, session, self.pending)
+            yield session
+        if self.pending is not None:
+            self.pending = None
+            self.result.delivered += 1
+
+    def commit_pending(self) -> None:
+        if self.pending is not None:
+            with self.transaction():
+                pass
+
+
+def _deliver_one(ctx: IntegrationContext, order_id: int, outcomes: Outcomes,
                  translator: Translator) -> None:
     now = ctx.clock.now()
-    with ctx.store.begin() as session:
-        order = find_locked(session, order_id)  # a cancellation sweep waits, or went first
-        if order is None or order.status is not OrderStatus.NEW:
+    result = outcomes.result
+    with outcomes.transaction() as session:
+        row = delivery_rows.lock_row(session, order_id)  # a sweep waits, or went first
+        if row is None or row.status is not OrderStatus.NEW:
             return
-        unknown_outcome = order.delivery_state is DeliveryState.IN_FLIGHT
-        if cancel_pending(order) and not unknown_outcome:
-            cancel_before_delivery(session, order, at=now)
+        unknown_outcome = row.delivery_state is DeliveryState.IN_FLIGHT
+        if cancel_pending(row) and not unknown_outcome:
+            cancel_before_delivery(session, lock_order(session, order_id), at=now)
             result.canceled += 1
             return
         if unknown_outcome:
-            payload, key = order.warehouse_payload, order.idempotency_key
+            sending = None if row.warehouse_payload is None or row.idempotency_key is None else (
+                Sending(row.warehouse_payload, row.idempotency_key))
         else:
-            payload, key = _prepare(ctx, session, order, result, translator)
-            if payload is not None and key is not None:
-                verbs.start_delivery(session, order, payload, key, at=now)
-    if payload is None or key is None:
+            sending = _prepare(ctx, session, row, result, translator)
+            if sending is not None:
+                assert sending.canonical is not None
+                delivery_verbs.start_delivery(session, row, sending.canonical, sending.payload,
+                                              sending.key, at=now)
+    if sending is None:
         return
     if unknown_outcome:
-        if _already_in_qbc(ctx, order_id, payload, result):
+        if found_in_qbc(ctx, order_id, sending.payload, result):
             return
         with ctx.store.begin() as session:
-            order = _reload(session, order_id)
+            order = lock_order(session, order_id)
             if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
                 return
             if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
                 cancel_before_delivery(session, order, at=now)
                 result.canceled += 1
                 return
-            verbs.start_delivery(session, order, payload, key, at=now)
-    _send(ctx, order_id, payload, key, result)
+            verbs.start_delivery(session, order, sending.payload, sending.key, at=now)
+    try:
+        body = ctx.qbc.post("/orders", sending.payload, idempotency_key=sending.key)
+    except RemoteError as exc:
+        record_failure(ctx, order_id, exc, result)
+        return
+    outcomes.pending = Answered(order_id, (body or {}).get("order") or {}, sending)
 
 
-def _prepare(ctx: IntegrationContext, session: Session, order: Order, result: DeliverResult,
-             translator: Translator) -> tuple[dict[str, Any] | None, str | None]:
+def _prepare(ctx: IntegrationContext, session: Session, row: DeliveryRow, result: DeliverResult,
+             translator: Translator) -> Sending | None:
     """Translate a new order; hold it, preview it, or return what to send."""
     now = ctx.clock.now()
-    canonical = orders.load_canonical(order)
-    if canonical is None:
-        return None, None
-    translated = translator.translate(session, canonical)
-    orders.store_canonical(order, translated.canonical)
-    if translated.problems:
-        verbs.hold_new_order(session, order, translated.problems, at=now)
-        result.held += 1
-        return None, None
-    assert translated.payload is not None
-    if ctx.config.delivery == "preview":
+    if row.canonical is None:
+        return None
+    translated = translator.translate(session, CanonicalOrder.model_validate(row.canonical))
+    if translated.problems or ctx.config.delivery == "preview":
+        order = lock_order(session, row.id)
+        orders.store_canonical(order, translated.canonical)
+        if translated.problems:
+            verbs.hold_new_order(session, order, translated.problems, at=now)
+            result.held += 1
+            return None
+        assert translated.payload is not None
         verbs.preview(session, order, translated.payload, at=now)
         result.previewed += 1
-        return None, None
-    return translated.payload, translated.idempotency_key
+        return None
+    assert translated.payload is not None
+    return Sending(translated.payload, translated.idempotency_key, translated.canonical,
+                   translated.known_buyers)
 
 
-def _already_in_qbc(ctx: IntegrationContext, order_id: int, payload: dict[str, Any],
-                    result: DeliverResult) -> bool:
-    """For an order whose last attempt's outcome is unknown: does QBC have it already?"""
-    reference = payload["order"]["reference_number"]
-    try:
-        found = ctx.qbc.get("/orders", {"reference_number": reference, "limit": 250})
-    except RemoteError as exc:
-        _record_failure(ctx, order_id, exc, result)
-        return True
-    matches = [o for o in (found or {}).get("orders", []) if o.get("status") != "deleted"]
-    with ctx.store.begin() as session:
-        order = _reload(session, order_id)
-        now = ctx.clock.now()
-        if not matches:
-            verbs.not_sent(session, order, at=now, message=(
-                f"QuickBooks Commerce has no order {reference}; the interrupted attempt "
-                "created nothing, sending again"))
-            return False
-        verbs.mark_delivered(session, order, matches[0], at=now, found_by_lookup=True)
-        canonical = orders.load_canonical(order)
-        if canonical is not None:
-            remember_buyer(session, ctx, canonical, matches[0])
-        if len(matches) > 1:
-            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
-                             kind="duplicate_in_warehouse", message=(
-                                 f"QuickBooks Commerce holds {len(matches)} orders with reference"
-                                 f" {reference}: {', '.join(str(m['id']) for m in matches)}"))
-    result.recovered += 1
-    return True
-
-
-def _send(ctx: IntegrationContext, order_id: int, payload: dict[str, Any], key: str,
-          result: DeliverResult) -> None:
-    try:
-        body = ctx.qbc.post("/orders", payload, idempotency_key=key)
-    except RemoteError as exc:
-        _record_failure(ctx, order_id, exc, result)
-        return
-    created = (body or {}).get("order") or {}
-    with ctx.store.begin() as session:
-        order = _reload(session, order_id)
-        verbs.mark_delivered(session, order, created, at=ctx.clock.now())
-        canonical = orders.load_canonical(order)
-        if canonical is not None:
-            remember_buyer(session, ctx, canonical, created)
-    result.delivered += 1
-
-
-def _record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
-                    result: DeliverResult) -> None:
-    now = ctx.clock.now()
-    config = ctx.config
-    with ctx.store.begin() as session:
-        order = _reload(session, order_id)
-        if isinstance(exc, RecordRejected):
-            verbs.hold_after_failure(session, order, HoldReason.REJECTED_BY_WAREHOUSE,
-                                     f"QuickBooks Commerce refused the order: {exc.message}",
-                                     at=now, refused=True)
-            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
-                             kind="rejected_by_warehouse", message=exc.message)
-            result.held += 1
-            return
-        if isinstance(exc, ConfigurationError):
-            integration = integrations.get_integration(session, ctx.name)
-            assert integration is not None
-            integrations.pause_integration(session, integration, exc.message)
-            alerts.add_alert(session, ctx.integration_id, kind="paused", message=exc.message)
-            raise IntegrationPaused(exc.message)
-        if order.delivery_attempts >= config.retry_max_attempts:
-            verbs.hold_after_failure(session, order, HoldReason.OTHER, (
-                f"gave up after {order.delivery_attempts} attempts; last error: {exc.message}. "
-                "Run orderbridge orders retry to try again"), at=now, refused=False)
-            result.held += 1
-            return
-        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
-            now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
-            retry_after))
-        result.retrying += 1
-
-
-def _reload(session: Session, order_id: int) -> Order:
-    return lock_order(session, order_id)
+def _mark_delivered(ctx: IntegrationContext, session: Session, answered: Answered) -> None:
+    """The outcome of a POST QBC answered, on the order re-read with its row locked."""
+    row = delivery_rows.lock_row(session, answered.order_id)
+    assert row is not None, f"order {answered.order_id} vanished"
+    created = answered.warehouse_order
+    delivery_verbs.mark_delivered(session, row, created, at=ctx.clock.now())
+    sending = answered.sending
+    canonical = sending.canonical or (
+        None if row.canonical is None else CanonicalOrder.model_validate(row.canonical))
+    if canonical is not None:
+        remember_buyer(session, ctx, canonical, created, sending.known_buyers)

@@ -23,7 +23,7 @@ from orderbridge.connectors.houzz.mapping import channel_order_key, channel_stat
 from orderbridge.connectors.houzz.values import without_nul
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import cursors, orders
-from orderbridge.store.cust_refs import reserve_cust_ref
+from orderbridge.store.cust_refs import reserve_cust_refs
 from orderbridge.store.tables import Order
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.cust_ref import candidates
@@ -82,42 +82,51 @@ def _window_start(ctx: IntegrationContext, cursor: str | None, now: datetime) ->
 
 
 def store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
-                result: DownloadResult) -> None:
+               result: DownloadResult) -> None:
+    """Store a page's new orders in a few statements (references, orders, their events)."""
     page = [without_nul(raw) for raw in page]
     keys = [channel_order_key(raw) for raw in page]
     known = set(session.scalars(select(Order.channel_order_id).where(
         Order.integration_id == ctx.integration_id, Order.channel_order_id.in_(set(keys)))))
+    fresh: dict[str, tuple[dict[str, Any], str | None]] = {}
     for key, raw in zip(keys, page, strict=True):
         result.seen += 1
-        if key in known:
+        if key in known or key in fresh:  # a duplicated OrderId within one page: stored once
             continue
         status = channel_status(raw)
         if (status or "").lower() in CLOSED_STATUSES:
             result.skipped_closed += 1
             continue
-        known.add(key)  # a duplicated OrderId within one page is stored once
-        _store_new(ctx, session, key, raw, status, result)
+        fresh[key] = (raw, status)
+    if fresh:
+        _store_new(ctx, session, fresh, result)
 
 
-def _store_new(ctx: IntegrationContext, session: Session, key: str, raw: dict[str, Any],
-               status: str | None, result: DownloadResult) -> None:
+def _store_new(ctx: IntegrationContext, session: Session,
+               fresh: dict[str, tuple[dict[str, Any], str | None]],
+               result: DownloadResult) -> None:
     rules = ctx.config.cust_ref_rules
-    cust_ref = reserve_cust_ref(session, ctx.integration_id, key, candidates(key, rules))
-    translation = to_canonical(raw, cust_ref=cust_ref, zone=ctx.config.zone,
-                               now=ctx.clock.now())
-    order, created = orders.insert_downloaded(
-        session, ctx.integration_id, channel_order_id=key, channel_payload=_as_object(raw),
-        channel_status=status, order_date=translation.order.order_date,
-        canonical=translation.order, at=ctx.clock.now())
-    if not created:
-        return
-    result.new += 1
-    problems = translation.problems
-    if problems and not ctx.config.hold_on_total_mismatch:
-        problems = [p for p in problems if "does not match" not in p.message]
-    if problems:
-        hold_new_order(session, order, problems, at=ctx.clock.now())
-        result.held += 1
+    cust_refs = reserve_cust_refs(session, ctx.integration_id, list(fresh),
+                                  lambda key: candidates(key, rules))
+    now = ctx.clock.now()
+    translations = {key: to_canonical(raw, cust_ref=cust_refs[key], zone=ctx.config.zone,
+                                      now=now) for key, (raw, _) in fresh.items()}
+    stored = orders.insert_downloaded_many(session, ctx.integration_id, [
+        orders.DownloadedOrder(key, _as_object(raw), translations[key].order, status)
+        for key, (raw, status) in fresh.items()], at=now)
+    for key, translation in translations.items():
+        order_id, created = stored[key]
+        if not created:
+            continue
+        result.new += 1
+        problems = translation.problems
+        if problems and not ctx.config.hold_on_total_mismatch:
+            problems = [p for p in problems if "does not match" not in p.message]
+        if problems:
+            order = orders.get_order(session, order_id)
+            assert order is not None, "stored just now"
+            hold_new_order(session, order, problems, at=now)
+            result.held += 1
 
 
 def _as_object(raw: Any) -> dict[str, Any]:

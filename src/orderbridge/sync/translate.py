@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ class Translated:
     canonical: CanonicalOrder
     payload: dict[str, Any] | None = None
     problems: list[Hold] = field(default_factory=list)
+    known_buyers: dict[str, buyers.WarehouseBuyer] | None = None
+    """The buyer's stored ids as read for the payload, by buyer key (``remember_buyer``
+    writes only what differs); ``None`` if not read."""
 
     @property
     def idempotency_key(self) -> str:
@@ -48,6 +51,8 @@ class Translator:
         self._aliases = mappings.list_aliases(session, ctx.integration_id)
         self._ship_map = {code.upper(): value for code, value in
                           mappings.ship_method_map(session, ctx.integration_id).items()}
+        self._variants: dict[str, list[int]] = {}
+        """Variant ids by SKU as first read in this run (the index is refreshed before)."""
 
     def translate(self, session: Session, order: CanonicalOrder) -> Translated:
         config = self._ctx.config
@@ -63,9 +68,11 @@ class Translator:
             "items": tuple(lines), "warehouse_ship_code": ship_value or ship_code})
         if result.problems:
             return result
+        result.known_buyers = buyers.get_buyers(session, self._ctx.integration_id,
+                                                astuple(buyer_keys(order.ship_to)))
         result.payload = order_payload(
             result.canonical, variant_ids=variant_ids,
-            buyer=self._known_buyer(session, order), status=config.order_status,
+            buyer=_known_buyer(order, result.known_buyers), status=config.order_status,
             location_id=config.location_id, ship_value=ship_value or ship_code,
             tags=config.tags)
         return result
@@ -74,7 +81,11 @@ class Translator:
                        problems: list[Hold]) -> tuple[dict[int, int], list[Any]]:
         products = order.product_lines
         wanted = {line.item: self._aliases.get(line.item, line.item) for line in products}
-        found = active_variant_ids_by_sku(session, self._ctx.integration_id, wanted.values())
+        unread = set(wanted.values()) - self._variants.keys()
+        if unread:
+            self._variants.update(
+                active_variant_ids_by_sku(session, self._ctx.integration_id, unread))
+        found = self._variants
         variant_ids: dict[int, int] = {}
         lines = []
         for line in order.items:
@@ -97,25 +108,32 @@ class Translator:
             lines.append(line.model_copy(update={"warehouse_sku": sku}))
         return variant_ids, lines
 
-    def _known_buyer(self, session: Session, order: CanonicalOrder) -> BuyerIds | None:
-        keys = buyer_keys(order.ship_to)
-        known = buyers.get_buyer(session, self._ctx.integration_id, keys.address)
-        if known is not None and known.address_id is not None:
-            return BuyerIds(int(known.company_id), int(known.address_id))
-        company = buyers.get_buyer(session, self._ctx.integration_id, keys.company)
-        return BuyerIds(int(company.company_id), None) if company is not None else None
+
+def _known_buyer(order: CanonicalOrder, known: dict[str, buyers.WarehouseBuyer]) -> (
+        BuyerIds | None):
+    keys = buyer_keys(order.ship_to)
+    address = known.get(keys.address)
+    if address is not None and address.address_id is not None:
+        return BuyerIds(int(address.company_id), int(address.address_id))
+    company = known.get(keys.company)
+    return BuyerIds(int(company.company_id), None) if company is not None else None
 
 
 def remember_buyer(session: Session, ctx: IntegrationContext, order: CanonicalOrder,
-                   warehouse_order: dict[str, Any]) -> None:
-    """Keep the ids QBC gave the buyer, so their next order needs no nested company."""
+                   warehouse_order: dict[str, Any],
+                   known: dict[str, buyers.WarehouseBuyer] | None = None) -> None:
+    """Keep the ids QBC gave the buyer, so their next order needs no nested company.
+
+    ``known``: the stored ids as read for the payload (``Translated.known_buyers``); ids that
+    are already stored are not written again (a repeat buyer costs no write)."""
     company_id = warehouse_order.get("company_id")
     address_id = warehouse_order.get("shipping_address_id")
     if company_id is None:
         return
     keys = buyer_keys(order.ship_to)
-    buyers.put_buyer(session, ctx.integration_id, keys.company,
-                     buyers.WarehouseBuyer(str(company_id)))
+    remember = [(keys.company, buyers.WarehouseBuyer(str(company_id)))]
     if address_id is not None:
-        buyers.put_buyer(session, ctx.integration_id, keys.address,
-                         buyers.WarehouseBuyer(str(company_id), str(address_id)))
+        remember.append((keys.address, buyers.WarehouseBuyer(str(company_id), str(address_id))))
+    for key, ids in remember:
+        if known is None or known.get(key) != ids:
+            buyers.put_buyer(session, ctx.integration_id, key, ids)

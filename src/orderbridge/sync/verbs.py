@@ -65,9 +65,7 @@ def start_delivery(session: Session, order: Order, payload: dict[str, Any], key:
     order.delivery_state = DeliveryState.IN_FLIGHT
     order.delivery_attempts += 1
     order.next_attempt_at = None
-    append_event(session, order.id, kind="sending",
-                 message=f"Sending to QuickBooks Commerce (attempt {order.delivery_attempts})",
-                 data={"idempotency_key": key}, at=at)
+    append_event(session, order.id, **sending_event(order.delivery_attempts, key, at=at))
 
 
 def mark_delivered(session: Session, order: Order, warehouse_order: dict[str, Any], *,
@@ -77,15 +75,29 @@ def mark_delivered(session: Session, order: Order, warehouse_order: dict[str, An
     order.delivery_state = DeliveryState.DONE
     order.next_attempt_at = None
     order.last_error = None
+    orders.change_status(session, order, OrderStatus.AT_WMS,
+                         **delivered_event(warehouse_order, found_by_lookup, at=at))
+
+
+def sending_event(attempt: int, key: str, *, at: datetime) -> dict[str, Any]:
+    """The timeline entry of ``start_delivery`` (shared with ``delivery_verbs``)."""
+    return {"kind": "sending", "message": f"Sending to QuickBooks Commerce (attempt {attempt})",
+            "data": {"idempotency_key": key}, "at": at}
+
+
+def delivered_event(warehouse_order: dict[str, Any], found_by_lookup: bool, *,
+                    at: datetime) -> dict[str, Any]:
+    """The timeline entry of ``mark_delivered`` without the ``from``/``to`` that
+    ``change_status`` adds (shared with ``delivery_verbs``)."""
     how = "Found in QuickBooks Commerce after an interrupted delivery" if found_by_lookup else (
         "Delivered to QuickBooks Commerce")
-    orders.change_status(
-        session, order, OrderStatus.AT_WMS, kind="delivered",
-        message=f"{how} as {warehouse_order.get('order_number')} "
-                f"(id {warehouse_order['id']})",
-        data={"warehouse_order_id": warehouse_order["id"],
-              "order_number": warehouse_order.get("order_number"),
-              "status": warehouse_order.get("status")}, at=at)
+    return {"kind": "delivered",
+            "message": f"{how} as {warehouse_order.get('order_number')} "
+                       f"(id {warehouse_order['id']})",
+            "data": {"warehouse_order_id": warehouse_order["id"],
+                     "order_number": warehouse_order.get("order_number"),
+                     "status": warehouse_order.get("status")},
+            "at": at}
 
 
 def not_sent(session: Session, order: Order, *, at: datetime, message: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from orderbridge.addresses import COUNTRY_NAMES
@@ -40,7 +41,9 @@ def _digest(*parts: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@lru_cache(maxsize=1024)
 def buyer_keys(party: Party) -> BuyerKeys:
+    """The buyer's keys (a party is frozen, so delivering an order computes them once)."""
     company = _digest(party.first_name, party.last_name, party.phone)
     address = _digest(company, party.company, party.address_1, party.address_2, party.city,
                       party.state, party.zip, party.country)

@@ -1,0 +1,92 @@
+"""Deliveries that do not simply succeed: QBC refused or failed, or the outcome is unknown.
+
+`record_failure` commits what a failed `POST /orders` means (held, paused, or retried later on
+the order's backoff schedule); `found_in_qbc` settles an order left in flight by a crash or a
+timeout by looking it up by `reference_number` before anything is sent again. These are the
+rare paths of delivery, kept on ORM orders and the verbs of `sync.verbs`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError, TransientError
+from orderbridge.model import HoldReason
+from orderbridge.store import alerts, integrations, orders
+from orderbridge.store.tables import Order
+from orderbridge.sync import verbs
+from orderbridge.sync.backoff import next_attempt
+from orderbridge.sync.cancel_verbs import lock_order
+from orderbridge.sync.context import IntegrationContext
+from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
+from orderbridge.sync.translate import remember_buyer
+
+
+def found_in_qbc(ctx: IntegrationContext, order_id: int, payload: dict[str, Any],
+                    result: DeliverResult) -> bool:
+    """For an order whose last attempt's outcome is unknown: does QBC have it already?"""
+    reference = payload["order"]["reference_number"]
+    try:
+        found = ctx.qbc.get("/orders", {"reference_number": reference, "limit": 250})
+    except RemoteError as exc:
+        record_failure(ctx, order_id, exc, result)
+        return True
+    matches = [o for o in (found or {}).get("orders", []) if o.get("status") != "deleted"]
+    with ctx.store.begin() as session:
+        order = _reload(session, order_id)
+        now = ctx.clock.now()
+        if not matches:
+            verbs.not_sent(session, order, at=now, message=(
+                f"QuickBooks Commerce has no order {reference}; the interrupted attempt "
+                "created nothing, sending again"))
+            return False
+        verbs.mark_delivered(session, order, matches[0], at=now, found_by_lookup=True)
+        canonical = orders.load_canonical(order)
+        if canonical is not None:
+            remember_buyer(session, ctx, canonical, matches[0])
+        if len(matches) > 1:
+            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
+                             kind="duplicate_in_warehouse", message=(
+                                 f"QuickBooks Commerce holds {len(matches)} orders with reference"
+                                 f" {reference}: {', '.join(str(m['id']) for m in matches)}"))
+    result.recovered += 1
+    return True
+
+
+def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
+                    result: DeliverResult) -> None:
+    now = ctx.clock.now()
+    config = ctx.config
+    with ctx.store.begin() as session:
+        order = _reload(session, order_id)
+        if isinstance(exc, RecordRejected):
+            verbs.hold_after_failure(session, order, HoldReason.REJECTED_BY_WAREHOUSE,
+                                     f"QuickBooks Commerce refused the order: {exc.message}",
+                                     at=now, refused=True)
+            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
+                             kind="rejected_by_warehouse", message=exc.message)
+            result.held += 1
+            return
+        if isinstance(exc, ConfigurationError):
+            integration = integrations.get_integration(session, ctx.name)
+            assert integration is not None
+            integrations.pause_integration(session, integration, exc.message)
+            alerts.add_alert(session, ctx.integration_id, kind="paused", message=exc.message)
+            raise IntegrationPaused(exc.message)
+        if order.delivery_attempts >= config.retry_max_attempts:
+            verbs.hold_after_failure(session, order, HoldReason.OTHER, (
+                f"gave up after {order.delivery_attempts} attempts; last error: {exc.message}. "
+                "Run orderbridge orders retry to try again"), at=now, refused=False)
+            result.held += 1
+            return
+        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+        verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
+            now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
+            retry_after))
+        result.retrying += 1
+
+
+def _reload(session: Session, order_id: int) -> Order:
+    return lock_order(session, order_id)
