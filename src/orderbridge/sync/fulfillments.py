@@ -35,9 +35,9 @@ from orderbridge.store.shipments import packages_of, record_package
 from orderbridge.store.tables import Order, ShippedPackage
 from orderbridge.sync import shipment_verbs
 from orderbridge.sync.context import IntegrationContext
+from orderbridge.sync.fulfillment_cursor import CURSOR
 from orderbridge.sync.ship_policy import fully_shipped, line_numbers_by_variant
 
-CURSOR = "qbc_fulfillments_updated_at"
 FIRST_READ_MARGIN = timedelta(days=1)
 WAITS_FOR_QBC = (HoldReason.MISSING_TRACKING, HoldReason.UNMAPPED_CARRIER)
 """Holds a change of the fulfillment in QBC can lift (a tracking number or carrier added)."""

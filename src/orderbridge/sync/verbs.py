@@ -16,6 +16,7 @@ from orderbridge.model import DeliveryState, Hold, HoldReason, OrderStatus
 from orderbridge.store import orders
 from orderbridge.store.tables import Order
 from orderbridge.store.timeline import append_event
+from orderbridge.sync import fulfillment_cursor
 
 
 def combined_hold(problems: list[Hold]) -> Hold:
@@ -77,6 +78,9 @@ def mark_delivered(session: Session, order: Order, warehouse_order: dict[str, An
     order.last_error = None
     orders.change_status(session, order, OrderStatus.AT_WMS,
                          **delivered_event(warehouse_order, found_by_lookup, at=at))
+    if found_by_lookup:  # its fulfillments may already be behind the shipments cursor
+        fulfillment_cursor.rewind_to(session, order.integration_id,
+                                     warehouse_order.get("created_at"))
 
 
 def sending_event(attempt: int, key: str, *, at: datetime) -> dict[str, Any]:
