@@ -31,11 +31,10 @@ from _common import report
 from cryptography.fernet import Fernet
 
 from orderbridge.model import OrderStatus
-from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN
+from orderbridge.sandbox.connect import save_sandbox_credentials
 from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import open_store, orders
-from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 from orderbridge.sync.jobs import run_once
 
@@ -163,10 +162,8 @@ def connect(store: Any, settings: Settings, sandboxes: Sandboxes,
             name: str) -> IntegrationContext:
     ctx = open_context(store, settings, name, create=True)
     with store.begin() as session:
-        save_credentials(session, ctx.integration_id, "houzz", dict(HOUZZ_CREDENTIALS), ctx.box,
-                         base_url=sandboxes.houzz_url)
-        save_credentials(session, ctx.integration_id, "qbc", {"token": QBC_TOKEN}, ctx.box,
-                         base_url=sandboxes.qbc_url)
+        save_sandbox_credentials(session, ctx.integration_id, ctx.box,
+                                 houzz_url=sandboxes.houzz_url, qbc_url=sandboxes.qbc_url)
     ctx.reload_config()
     return ctx
 

@@ -29,10 +29,10 @@ from cryptography.fernet import Fernet
 from return_path_inventory import inventory_section
 
 from orderbridge.model import OrderStatus
-from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair, start_sandboxes
+from orderbridge.sandbox.connect import save_sandbox_credentials
+from orderbridge.sandbox.launcher import SandboxPair, start_sandboxes
 from orderbridge.settings import Settings
 from orderbridge.store import Store, integrations, open_store, orders
-from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 from orderbridge.sync.jobs import run_job, run_once
 
@@ -64,10 +64,8 @@ def bench_world(name: str, **config: str) -> Iterator[BenchWorld]:
         try:
             pair.seed(SKUS, SEED)
             with store.begin() as session:
-                save_credentials(session, ctx.integration_id, "houzz", dict(HOUZZ_CREDENTIALS),
-                                 ctx.box, base_url=pair.houzz_url)
-                save_credentials(session, ctx.integration_id, "qbc", {"token": QBC_TOKEN},
-                                 ctx.box, base_url=pair.qbc_url)
+                save_sandbox_credentials(session, ctx.integration_id, ctx.box,
+                                         houzz_url=pair.houzz_url, qbc_url=pair.qbc_url)
                 for key, value in config.items():
                     integrations.set_setting(session, ctx.integration_id, key, value)
             ctx.reload_config()

@@ -29,11 +29,10 @@ from _common import report, stopwatch
 from cryptography.fernet import Fernet
 
 from orderbridge.sandbox.catalog import build_catalog
-from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN
+from orderbridge.sandbox.connect import save_sandbox_credentials
 from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import integrations, open_store
-from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 from orderbridge.sync.jobs import run_job
 from orderbridge.sync.options import JobOptions
@@ -94,10 +93,8 @@ def _connect(store: Any, settings: Settings, sandboxes: SandboxProcess,
              concurrency: int) -> IntegrationContext:
     ctx = open_context(store, settings, "bench-inventory", create=True)
     with store.begin() as session:
-        save_credentials(session, ctx.integration_id, "houzz", dict(HOUZZ_CREDENTIALS), ctx.box,
-                         base_url=sandboxes.urls["houzz"])
-        save_credentials(session, ctx.integration_id, "qbc", {"token": QBC_TOKEN}, ctx.box,
-                         base_url=sandboxes.urls["qbc"])
+        save_sandbox_credentials(session, ctx.integration_id, ctx.box,
+                                 houzz_url=sandboxes.urls["houzz"], qbc_url=sandboxes.urls["qbc"])
         integrations.set_setting(session, ctx.integration_id, "inventory_concurrency",
                                  str(concurrency))
     ctx.reload_config()

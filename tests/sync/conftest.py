@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair, start_sandboxes
+from orderbridge.sandbox.connect import save_sandbox_credentials
+from orderbridge.sandbox.launcher import SandboxPair, start_sandboxes
 from orderbridge.settings import Settings
 from orderbridge.store import Store, integrations
-from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 
 
@@ -32,10 +32,8 @@ def connect(store: Store, settings: Settings, pair: SandboxPair, name: str = "de
     """An integration connected to the sandboxes, as `orderbridge connect` would leave it."""
     ctx = open_context(store, settings, name, create=True)
     with store.begin() as session:
-        save_credentials(session, ctx.integration_id, "houzz", dict(HOUZZ_CREDENTIALS), ctx.box,
-                         base_url=pair.houzz_url)
-        save_credentials(session, ctx.integration_id, "qbc", {"token": QBC_TOKEN}, ctx.box,
-                         base_url=pair.qbc_url)
+        save_sandbox_credentials(session, ctx.integration_id, ctx.box,
+                                 houzz_url=pair.houzz_url, qbc_url=pair.qbc_url)
         for key, value in config.items():
             integrations.set_setting(session, ctx.integration_id, key, value)
     ctx.reload_config()

@@ -20,10 +20,10 @@ from orderbridge.connectors.qbc.check import check_qbc
 from orderbridge.connectors.qbc.client import QbcClient
 from orderbridge.errors import UsageError
 from orderbridge.sandbox.catalog import build_catalog
+from orderbridge.sandbox.connect import save_sandbox_credentials
 from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair, start_sandboxes
 from orderbridge.settings import DATABASE_FILENAME, Settings, default_database_url, load_settings
 from orderbridge.store import Store, mappings, open_store
-from orderbridge.store.credentials import save_credentials
 from orderbridge.sync.context import IntegrationContext, open_context
 
 INTEGRATION = "demo"
@@ -89,10 +89,8 @@ def connect(store: Store, settings: Settings, pair: SandboxPair) -> IntegrationC
         _require(check_qbc(qbc))
     ctx = open_context(store, settings, INTEGRATION, create=True)
     with store.begin() as session:
-        save_credentials(session, ctx.integration_id, "houzz", dict(HOUZZ_CREDENTIALS), ctx.box,
-                         base_url=pair.houzz_url)
-        save_credentials(session, ctx.integration_id, "qbc", {"token": QBC_TOKEN}, ctx.box,
-                         base_url=pair.qbc_url)
+        save_sandbox_credentials(session, ctx.integration_id, ctx.box,
+                                 houzz_url=pair.houzz_url, qbc_url=pair.qbc_url)
         for code, value in SHIP_METHODS.items():
             mappings.set_ship_method(session, ctx.integration_id, code, value)
     ctx.reload_config()
