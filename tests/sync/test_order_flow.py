@@ -39,7 +39,12 @@ def test_orders_flow_once_with_matching_totals(ctx: IntegrationContext,
                                                       ["OrderTotal"]))
         assert order["status"] == "active"
     posts = [c for c in pair.calls("qbc") if c["method"] == "POST"]
-    assert len(posts) == 6
+    # One creating POST per order, each with its own key. A POST whose answer was lost in
+    # transit (a keep-alive connection closed mid-request) is retried with the same key and
+    # answered as a replay by QBC; the budget itself is measured in bench/orders.py.
+    created = [c for c in posts if c["status"] == 201 and not c.get("idempotent_replayed")]
+    assert len(created) == 6
+    assert len({c["idempotency_key"] for c in posts}) == 6
 
 
 def test_unknown_sku_is_held_then_released_by_an_alias(ctx: IntegrationContext,

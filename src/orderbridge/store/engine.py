@@ -8,6 +8,8 @@ instead of failing at once. ``postgresql://`` URLs are sent to psycopg 3, the dr
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,10 +56,25 @@ def create_engine_for(url: str | URL, **kwargs: Any) -> Engine:
     return create_engine(parsed, **kwargs)
 
 
+def ensure_wal(cursor: Any) -> None:
+    """Switch the file to WAL once. The switch needs the file to itself and, when several
+    processes open a new database at once, can report "locked" without waiting: retry briefly."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        ensure_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     finally:

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from orderbridge.settings import Settings
-from orderbridge.store.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine_for, session_factory
+from orderbridge.store.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    create_engine_for,
+    ensure_wal,
+    session_factory,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _ADVISORY_LOCK_KEY = 0x0B_51_0E_DB  # any constant; the same in every orderbridge process
@@ -113,7 +118,7 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        ensure_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
