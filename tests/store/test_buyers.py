@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orderbridge.store import Store
-from orderbridge.store.buyers import WarehouseBuyer, get_buyer, put_buyer
+from orderbridge.store.buyers import WarehouseBuyer, get_buyer, get_buyers, put_buyer, put_buyers
 
 
 def test_get_put_and_replace(store: Store, integration_id: int) -> None:
@@ -16,3 +16,17 @@ def test_get_put_and_replace(store: Store, integration_id: int) -> None:
     with store.begin() as session:
         assert get_buyer(session, integration_id, "ada@example.com") == WarehouseBuyer("c-1", "a-7")
         assert get_buyer(session, integration_id, "bob@example.com") == WarehouseBuyer("c-2")
+
+
+def test_many_are_put_in_one_go(store: Store, integration_id: int) -> None:
+    with store.begin() as session:
+        put_buyer(session, integration_id, "ada@example.com", WarehouseBuyer("c-1"))
+    with store.begin() as session:
+        put_buyers(session, integration_id, {"ada@example.com": WarehouseBuyer("c-1", "a-1"),
+                                             "bob@example.com": WarehouseBuyer("c-2")})
+        put_buyers(session, integration_id, {})
+    with store.begin() as session:
+        assert get_buyers(session, integration_id, ["ada@example.com", "bob@example.com",
+                                                    "eve@example.com"]) == {
+            "ada@example.com": WarehouseBuyer("c-1", "a-1"),
+            "bob@example.com": WarehouseBuyer("c-2")}

@@ -101,9 +101,15 @@ def upsert(
     update: Sequence[str],
 ) -> None:
     """Insert a row, or update the ``update`` columns of the row with the same key."""
-    statement = _upsert_statement(session.get_bind().dialect.name, target, tuple(conflict_on),
-                                  tuple(update))
+    statement = upsert_statement(session, target, tuple(conflict_on), tuple(update))
     core(session).execute(statement, dict(values))
+
+
+def upsert_statement(session: Session, target: type[Base], conflict_on: tuple[str, ...],
+                     update: tuple[str, ...]) -> Any:
+    """The statement ``upsert`` runs, to run with many rows at once (``executemany``; the rows
+    must have distinct keys: PostgreSQL refuses to update one row twice in a statement)."""
+    return _upsert_statement(session.get_bind().dialect.name, target, conflict_on, update)
 
 
 def rows_affected(result: Result[Any]) -> int:

@@ -6,14 +6,14 @@ e-mail or name + address); the store only keeps the warehouse ids it maps to. No
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from orderbridge.store._upsert import core, table_of, upsert
+from orderbridge.store._upsert import core, table_of, upsert_statement
 from orderbridge.store.tables import Buyer
 from orderbridge.store.tables.columns import utcnow
 
@@ -71,16 +71,21 @@ def get_buyers(
 
 def put_buyer(session: Session, integration_id: int, buyer_key: str, buyer: WarehouseBuyer) -> None:
     """Remember (or replace) the warehouse ids of ``buyer_key``."""
-    upsert(
+    put_buyers(session, integration_id, {buyer_key: buyer})
+
+
+def put_buyers(session: Session, integration_id: int, found: Mapping[str, WarehouseBuyer]) -> None:
+    """``put_buyer`` for several keys in one statement."""
+    if not found:
+        return
+    now = utcnow()
+    statement = upsert_statement(
         session,
         Buyer,
-        {
-            "integration_id": integration_id,
-            "buyer_key": buyer_key,
-            "warehouse_company_id": buyer.company_id,
-            "warehouse_address_id": buyer.address_id,
-            "updated_at": utcnow(),
-        },
-        conflict_on=["integration_id", "buyer_key"],
-        update=["warehouse_company_id", "warehouse_address_id", "updated_at"],
+        conflict_on=("integration_id", "buyer_key"),
+        update=("warehouse_company_id", "warehouse_address_id", "updated_at"),
     )
+    core(session).execute(statement, [
+        {"integration_id": integration_id, "buyer_key": key, "warehouse_company_id": ids.company_id,
+         "warehouse_address_id": ids.address_id, "updated_at": now}
+        for key, ids in found.items()])

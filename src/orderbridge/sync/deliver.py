@@ -9,18 +9,19 @@ The protocol (DESIGN "Exactly-once effects"):
 An order found in flight when a run starts (a crash, a timeout) is first looked up in QBC by
 `reference_number`; only if QBC has no such order is it sent again.
 
-A delivered outcome is committed in the same transaction as the next order's step 1 (both
-after the first POST and before the second, so the protocol is unchanged), and the last one
-on its own: one commit per order instead of two. The ordinary path reads and writes rows
-(`store.delivery_rows`, `sync.delivery_verbs`); everything else goes through ORM orders.
+Orders go in groups (`GROUP`, fewer when QBC's rate window has less room): one transaction
+commits the last group's delivered outcomes and this group's orders in flight, then each
+order is POSTed in turn; an order whose POST never went (the run stopped, the integration was
+paused) is put back to idle. Orders of one group never create the same new buyer in QBC: the
+second waits for the next group, when the first one's buyer ids are stored. The ordinary path
+reads and writes rows (`store.delivery_rows`, `sync.delivery_verbs`), a few statements per
+group; everything else goes through ORM orders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from collections import deque
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,18 +33,28 @@ from orderbridge.store import delivery_rows, orders
 from orderbridge.store.buyers import WarehouseBuyer
 from orderbridge.store.delivery_rows import DeliveryRow
 from orderbridge.store.tables import Order
+from orderbridge.store.timeline import append_events, event_row
 from orderbridge.sync import delivery_verbs, verbs
 from orderbridge.sync.cancel_verbs import cancel_before_delivery, cancel_pending, lock_order
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.delivery_failures import found_in_qbc, record_failure
+from orderbridge.sync.delivery_outcomes import Answered, Outcomes, Sending
 from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
 from orderbridge.sync.options import JobOptions
-from orderbridge.sync.translate import FIXABLE_HERE, Translator, remember_buyer
+from orderbridge.sync.translate import (
+    FIXABLE_HERE,
+    Translator,
+    new_buyer_keys,
+    read_known_buyers,
+)
 from orderbridge.sync.variant_index import refresh_variant_index
 
 __all__ = ["DeliverResult", "IntegrationPaused", "deliver"]
 
 BATCH = 200
+"""Due orders read at a time."""
+GROUP = 20
+"""Orders committed in flight together, then sent one after another."""
 
 
 def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
@@ -56,6 +67,7 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
     _release_fixed(ctx, result)
     with ctx.store.session() as session:
         translator = Translator(ctx, session)  # aliases and ship-method map: once per run
+    outcomes = Outcomes(ctx, result)
     try:
         while not (stop is not None and stop.stopped):
             with ctx.store.session() as session:
@@ -63,14 +75,10 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
                                                 ctx.clock.now(), limit=BATCH)
             if not due_ids:
                 break
-            outcomes = Outcomes(ctx, result)
             try:
-                for order_id in due_ids:
-                    if stop is not None and stop.stopped:
-                        break
-                    _deliver_one(ctx, order_id, outcomes, translator)
+                _deliver_ids(ctx, due_ids, outcomes, translator, stop)
             finally:
-                outcomes.commit_pending()
+                outcomes.commit_pending()  # before due orders are read again
             if len(due_ids) < BATCH:
                 break
     except IntegrationPaused:
@@ -114,101 +122,150 @@ def _release_fixed(ctx: IntegrationContext, result: DeliverResult) -> None:
             result.released += 1
 
 
-@dataclass(frozen=True)
-class Sending:
-    """What one attempt sends, and what the delivered outcome needs from the translation."""
+@dataclass
+class Group:
+    """Orders taken together: the ones committed in flight now, and the ones found in flight
+    from an earlier run (looked up in QBC before anything is sent)."""
 
-    payload: dict[str, Any]
-    key: str
-    canonical: CanonicalOrder | None = None
-    known_buyers: dict[str, WarehouseBuyer] | None = None
-
-
-@dataclass(frozen=True)
-class Answered:
-    """An order QBC created: its outcome waits for the next transaction."""
-
-    order_id: int
-    warehouse_order: dict[str, Any]
-    sending: Sending
+    sendings: list[tuple[int, Sending]] = field(default_factory=list)
+    unknown: list[tuple[int, Sending]] = field(default_factory=list)
 
 
-class Outcomes:
-    """Delivered outcomes not committed yet (at most one: the last POST's)."""
-
-    def __init__(self, ctx: IntegrationContext, result: DeliverResult) -> None:
-        self._ctx, self.result = ctx, result
-        self.pending: Answered | None = None
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A transaction that first records the pending outcome; if the block fails, the
-        outcome stays pending (``commit_pending`` commits it alone)."""
-        with self._ctx.store.begin() as session:
-            if self.pending is not None:
-                _mark_delivered(self._ctx, session, self.pending)
-            yield session
-        if self.pending is not None:
-            self.pending = None
-            self.result.delivered += 1
-
-    def commit_pending(self) -> None:
-        if self.pending is not None:
-            with self.transaction():
-                pass
+def _deliver_ids(ctx: IntegrationContext, ids: list[int], outcomes: Outcomes,
+                 translator: Translator, stop: StopToken | None) -> None:
+    queue = deque(ids)
+    while queue and not (stop is not None and stop.stopped):
+        group = _start_group(ctx, queue, outcomes, translator)
+        for order_id, sending in group.unknown:
+            if stop is not None and stop.stopped:
+                break
+            _settle_and_send(ctx, order_id, sending, outcomes)
+        _send_group(ctx, group.sendings, outcomes, stop)
 
 
-def _deliver_one(ctx: IntegrationContext, order_id: int, outcomes: Outcomes,
-                 translator: Translator) -> None:
+def _group_size(ctx: IntegrationContext) -> int:
+    """As many orders as QBC's rate window lets go now (at most ``GROUP``): an order put in
+    flight should not then wait for the next window."""
+    available = ctx.qbc.pacer.available_now()
+    return GROUP if available is None else max(1, min(GROUP, available))
+
+
+def _start_group(ctx: IntegrationContext, queue: deque[int], outcomes: Outcomes,
+                 translator: Translator) -> Group:
+    """Take the next orders off ``queue`` and, in one transaction (which also commits the
+    pending outcomes), cancel, hold or preview the ones that do not go and commit the others
+    in flight. Orders not taken go back to the front of ``queue``."""
     now = ctx.clock.now()
     result = outcomes.result
-    with outcomes.transaction() as session:
-        row = delivery_rows.lock_row(session, order_id)  # a sweep waits, or went first
-        if row is None or row.status is not OrderStatus.NEW:
-            return
-        unknown_outcome = row.delivery_state is DeliveryState.IN_FLIGHT
-        if cancel_pending(row) and not unknown_outcome:
-            cancel_before_delivery(session, lock_order(session, order_id), at=now)
-            result.canceled += 1
-            return
-        if unknown_outcome:
-            sending = None if row.warehouse_payload is None or row.idempotency_key is None else (
-                Sending(row.warehouse_payload, row.idempotency_key))
-        else:
-            sending = _prepare(ctx, session, row, result, translator)
-            if sending is not None:
-                assert sending.canonical is not None
-                delivery_verbs.start_delivery(session, row, sending.canonical, sending.payload,
-                                              sending.key, at=now)
-    if sending is None:
-        return
-    if unknown_outcome:
-        if found_in_qbc(ctx, order_id, sending.payload, result):
-            return
-        with ctx.store.begin() as session:
-            order = lock_order(session, order_id)
-            if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
-                return
-            if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
-                cancel_before_delivery(session, order, at=now)
+    ids = [queue.popleft() for _ in range(min(_group_size(ctx), len(queue)))]
+    group = Group()
+    with outcomes.transaction() as transaction:
+        session = transaction.session
+        rows = delivery_rows.lock_rows(session, ids)  # a sweep waits, or went first
+        fresh = {order_id: row for order_id, row in rows.items()
+                 if row.status is OrderStatus.NEW and row.delivery_state is not (
+                     DeliveryState.IN_FLIGHT) and not cancel_pending(row)}
+        canonicals = {order_id: CanonicalOrder.model_validate(row.canonical)
+                      for order_id, row in fresh.items() if row.canonical is not None}
+        known = read_known_buyers(session, ctx, canonicals.values())
+        claimed: set[str] = set()
+        starts = []
+        for position, order_id in enumerate(ids):
+            row = rows.get(order_id)
+            if row is None or row.status is not OrderStatus.NEW:
+                continue
+            if row.delivery_state is DeliveryState.IN_FLIGHT:
+                if row.warehouse_payload is not None and row.idempotency_key is not None:
+                    group.unknown.append((order_id, Sending(row.warehouse_payload,
+                                                            row.idempotency_key)))
+                continue
+            if cancel_pending(row):
+                cancel_before_delivery(session, lock_order(session, order_id), at=now)
                 result.canceled += 1
-                return
-            verbs.start_delivery(session, order, sending.payload, sending.key, at=now)
+                continue
+            canonical = canonicals.get(order_id)
+            if canonical is None:
+                continue
+            sending = _prepare(ctx, session, row, canonical, known, result, translator)
+            if sending is None:
+                continue
+            creates = new_buyer_keys(canonical, known)
+            if creates & claimed:
+                # an earlier order of this group creates the same buyer in QBC: this one
+                # waits for that buyer's ids, so QBC never gets the buyer twice
+                queue.extendleft(reversed(ids[position:]))
+                break
+            claimed |= creates
+            starts.append(delivery_verbs.Start(row, canonical, sending.payload, sending.key))
+            group.sendings.append((order_id, sending))
+        transaction.events += delivery_verbs.start_deliveries(session, starts, at=now)
+    return group
+
+
+def _send_group(ctx: IntegrationContext, sendings: list[tuple[int, Sending]],
+                outcomes: Outcomes, stop: StopToken | None) -> None:
+    """POST each order of the group; those never sent (stopped, paused) are put back."""
+    unsent = deque(sendings)
+    try:
+        while unsent and not (stop is not None and stop.stopped):
+            order_id, sending = unsent.popleft()
+            _post(ctx, order_id, sending, outcomes)
+    finally:
+        if unsent:
+            _put_back(ctx, [order_id for order_id, _ in unsent])
+
+
+def _post(ctx: IntegrationContext, order_id: int, sending: Sending, outcomes: Outcomes) -> None:
     try:
         body = ctx.qbc.post("/orders", sending.payload, idempotency_key=sending.key)
     except RemoteError as exc:
-        record_failure(ctx, order_id, exc, result)
+        record_failure(ctx, order_id, exc, outcomes.result)
         return
-    outcomes.pending = Answered(order_id, (body or {}).get("order") or {}, sending)
+    outcomes.pending.append(Answered(order_id, (body or {}).get("order") or {}, sending))
 
 
-def _prepare(ctx: IntegrationContext, session: Session, row: DeliveryRow, result: DeliverResult,
+def _settle_and_send(ctx: IntegrationContext, order_id: int, sending: Sending,
+                     outcomes: Outcomes) -> None:
+    """An order left in flight (a crash, a timeout): look it up; send it only if QBC does
+    not have it."""
+    result = outcomes.result
+    if found_in_qbc(ctx, order_id, sending.payload, result):
+        return
+    now = ctx.clock.now()
+    with ctx.store.begin() as session:
+        order = lock_order(session, order_id)
+        if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
+            return
+        if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
+            cancel_before_delivery(session, order, at=now)
+            result.canceled += 1
+            return
+        verbs.start_delivery(session, order, sending.payload, sending.key, at=now)
+    _post(ctx, order_id, sending, outcomes)
+
+
+def _put_back(ctx: IntegrationContext, order_ids: list[int]) -> None:
+    """Orders committed in flight whose POST never went (the run stopped, or the integration
+    was paused): idle again, the attempt not counted, delivered by a later run."""
+    with ctx.store.begin() as session:
+        rows = delivery_rows.lock_rows(session, order_ids)
+        back = [row for row in rows.values() if row.status is OrderStatus.NEW
+                and row.delivery_state is DeliveryState.IN_FLIGHT]
+        delivery_rows.update_rows(session, [(row, {
+            "delivery_state": DeliveryState.IDLE,
+            "delivery_attempts": max(row.delivery_attempts - 1, 0)}) for row in back])
+        append_events(session, [event_row(
+            row.id, kind="not_sent", at=ctx.clock.now(),
+            message="Not sent: delivery stopped before its turn; it goes in the next run")
+            for row in back])
+
+
+def _prepare(ctx: IntegrationContext, session: Session, row: DeliveryRow,
+             canonical: CanonicalOrder, known: dict[str, WarehouseBuyer], result: DeliverResult,
              translator: Translator) -> Sending | None:
     """Translate a new order; hold it, preview it, or return what to send."""
     now = ctx.clock.now()
-    if row.canonical is None:
-        return None
-    translated = translator.translate(session, CanonicalOrder.model_validate(row.canonical))
+    translated = translator.translate(session, canonical, known)
     if translated.problems or ctx.config.delivery == "preview":
         order = lock_order(session, row.id)
         orders.store_canonical(order, translated.canonical)
@@ -223,16 +280,3 @@ def _prepare(ctx: IntegrationContext, session: Session, row: DeliveryRow, result
     assert translated.payload is not None
     return Sending(translated.payload, translated.idempotency_key, translated.canonical,
                    translated.known_buyers)
-
-
-def _mark_delivered(ctx: IntegrationContext, session: Session, answered: Answered) -> None:
-    """The outcome of a POST QBC answered, on the order re-read with its row locked."""
-    row = delivery_rows.lock_row(session, answered.order_id)
-    assert row is not None, f"order {answered.order_id} vanished"
-    created = answered.warehouse_order
-    delivery_verbs.mark_delivered(session, row, created, at=ctx.clock.now())
-    sending = answered.sending
-    canonical = sending.canonical or (
-        None if row.canonical is None else CanonicalOrder.model_validate(row.canonical))
-    if canonical is not None:
-        remember_buyer(session, ctx, canonical, created, sending.known_buyers)

@@ -59,6 +59,7 @@ def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
                     result: DeliverResult) -> None:
     now = ctx.clock.now()
     config = ctx.config
+    paused = False
     with ctx.store.begin() as session:
         order = _reload(session, order_id)
         if isinstance(exc, RecordRejected):
@@ -74,18 +75,21 @@ def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
             assert integration is not None
             integrations.pause_integration(session, integration, exc.message)
             alerts.add_alert(session, ctx.integration_id, kind="paused", message=exc.message)
-            raise IntegrationPaused(exc.message)
-        if order.delivery_attempts >= config.retry_max_attempts:
+            paused = True
+        elif order.delivery_attempts >= config.retry_max_attempts:
             verbs.hold_after_failure(session, order, HoldReason.OTHER, (
                 f"gave up after {order.delivery_attempts} attempts; last error: {exc.message}. "
                 "Run orderbridge orders retry to try again"), at=now, refused=False)
             result.held += 1
             return
-        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
-            now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
-            retry_after))
-        result.retrying += 1
+        else:
+            retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+            verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
+                now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
+                retry_after))
+            result.retrying += 1
+    if paused:  # committed first: raising inside the transaction would roll the pause back
+        raise IntegrationPaused(exc.message)
 
 
 def _reload(session: Session, order_id: int) -> Order:

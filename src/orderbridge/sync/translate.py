@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
 from typing import Any
 
@@ -54,7 +55,10 @@ class Translator:
         self._variants: dict[str, list[int]] = {}
         """Variant ids by SKU as first read in this run (the index is refreshed before)."""
 
-    def translate(self, session: Session, order: CanonicalOrder) -> Translated:
+    def translate(self, session: Session, order: CanonicalOrder,
+                  known_buyers: dict[str, buyers.WarehouseBuyer] | None = None) -> Translated:
+        """``known_buyers``: the stored buyer ids already read for this order's keys (a group
+        of orders reads them in one query, ``read_known_buyers``); else they are read here."""
         config = self._ctx.config
         result = Translated(order)
         variant_ids, lines = self._resolve_lines(session, order, result.problems)
@@ -68,8 +72,11 @@ class Translator:
             "items": tuple(lines), "warehouse_ship_code": ship_value or ship_code})
         if result.problems:
             return result
-        result.known_buyers = buyers.get_buyers(session, self._ctx.integration_id,
-                                                astuple(buyer_keys(order.ship_to)))
+        keys = buyer_keys(order.ship_to)
+        result.known_buyers = (
+            buyers.get_buyers(session, self._ctx.integration_id, astuple(keys))
+            if known_buyers is None else
+            {key: known_buyers[key] for key in astuple(keys) if key in known_buyers})
         result.payload = order_payload(
             result.canonical, variant_ids=variant_ids,
             buyer=_known_buyer(order, result.known_buyers), status=config.order_status,
@@ -119,21 +126,39 @@ def _known_buyer(order: CanonicalOrder, known: dict[str, buyers.WarehouseBuyer])
     return BuyerIds(int(company.company_id), None) if company is not None else None
 
 
-def remember_buyer(session: Session, ctx: IntegrationContext, order: CanonicalOrder,
-                   warehouse_order: dict[str, Any],
-                   known: dict[str, buyers.WarehouseBuyer] | None = None) -> None:
-    """Keep the ids QBC gave the buyer, so their next order needs no nested company.
+def read_known_buyers(session: Session, ctx: IntegrationContext,
+                      orders: Iterable[CanonicalOrder]) -> dict[str, buyers.WarehouseBuyer]:
+    """The stored ids of these orders' buyers, in one query (``Translator.translate``)."""
+    keys = [key for order in orders for key in astuple(buyer_keys(order.ship_to))]
+    return buyers.get_buyers(session, ctx.integration_id, keys)
+
+
+def new_buyer_keys(order: CanonicalOrder, known: dict[str, buyers.WarehouseBuyer]) -> set[str]:
+    """The buyer keys of ``order`` QBC has no ids for yet: its payload creates them."""
+    return {key for key in astuple(buyer_keys(order.ship_to)) if key not in known}
+
+
+def buyer_ids_to_remember(order: CanonicalOrder, warehouse_order: dict[str, Any],
+                          known: dict[str, buyers.WarehouseBuyer] | None = None) -> (
+        dict[str, buyers.WarehouseBuyer]):
+    """The ids QBC gave the buyer that are not stored yet, by buyer key.
 
     ``known``: the stored ids as read for the payload (``Translated.known_buyers``); ids that
-    are already stored are not written again (a repeat buyer costs no write)."""
+    are already stored are left out (a repeat buyer costs no write)."""
     company_id = warehouse_order.get("company_id")
     address_id = warehouse_order.get("shipping_address_id")
     if company_id is None:
-        return
+        return {}
     keys = buyer_keys(order.ship_to)
-    remember = [(keys.company, buyers.WarehouseBuyer(str(company_id)))]
+    found = {keys.company: buyers.WarehouseBuyer(str(company_id))}
     if address_id is not None:
-        remember.append((keys.address, buyers.WarehouseBuyer(str(company_id), str(address_id))))
-    for key, ids in remember:
-        if known is None or known.get(key) != ids:
-            buyers.put_buyer(session, ctx.integration_id, key, ids)
+        found[keys.address] = buyers.WarehouseBuyer(str(company_id), str(address_id))
+    return {key: ids for key, ids in found.items() if known is None or known.get(key) != ids}
+
+
+def remember_buyer(session: Session, ctx: IntegrationContext, order: CanonicalOrder,
+                   warehouse_order: dict[str, Any],
+                   known: dict[str, buyers.WarehouseBuyer] | None = None) -> None:
+    """Keep the ids QBC gave the buyer, so their next order needs no nested company."""
+    buyers.put_buyers(session, ctx.integration_id,
+                      buyer_ids_to_remember(order, warehouse_order, known))

@@ -52,6 +52,16 @@ class RatePacer:
             self.waited_s += wait
             self._sleep(wait)
 
+    def available_now(self) -> int | None:
+        """How many requests may go before the window resets without waiting; ``None`` when
+        the budget is not known (no answer yet, or the window has reset)."""
+        with self._lock:
+            budget = self.budget
+            if (budget.remaining is None or budget.reset_epoch is None
+                    or self._clock.time() >= budget.reset_epoch):
+                return None
+            return max(budget.remaining - self._reserve, 0)
+
     def _wait_needed(self) -> float:
         budget = self.budget
         if budget.remaining is None or budget.reset_epoch is None:

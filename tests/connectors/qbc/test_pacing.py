@@ -1,0 +1,56 @@
+"""The pacer reads the rate-limit headers and waits for the window instead of a 429."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from orderbridge.clock import FrozenClock
+from orderbridge.connectors.qbc.pacing import RESET_MARGIN_S, RatePacer
+
+START = datetime(2024, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def _headers(remaining: int, reset: float, limit: int = 300) -> dict[str, str]:
+    return {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining),
+            "X-Rate-Limit-Reset": str(int(reset))}
+
+
+def _pacer(reserve: int = 0) -> tuple[RatePacer, FrozenClock, list[float]]:
+    clock, slept = FrozenClock(START), []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+
+    return RatePacer(clock=clock, sleep=sleep, reserve=reserve), clock, slept
+
+
+def test_the_budget_is_unknown_until_an_answer_tells_it() -> None:
+    pacer, clock, slept = _pacer()
+    assert pacer.available_now() is None
+    pacer.before_request()
+    pacer.after_response(_headers(remaining=3, reset=clock.time() + 10))
+    assert pacer.available_now() == 3
+    pacer.before_request()
+    assert pacer.available_now() == 2  # counted as soon as it goes out
+    assert slept == []
+
+
+def test_a_spent_window_is_waited_out_and_then_unknown_again() -> None:
+    pacer, clock, slept = _pacer()
+    reset = clock.time() + 10
+    pacer.before_request()
+    pacer.after_response(_headers(remaining=0, reset=reset))
+    assert pacer.available_now() == 0
+    pacer.before_request()
+    assert slept == [reset - START.timestamp() + RESET_MARGIN_S]
+    assert pacer.available_now() is None
+
+
+def test_the_reserve_is_kept_back() -> None:
+    pacer, clock, _ = _pacer(reserve=5)
+    pacer.before_request()
+    pacer.after_response(_headers(remaining=7, reset=clock.time() + 10))
+    assert pacer.available_now() == 2
+    pacer.after_response(_headers(remaining=3, reset=clock.time() + 10))
+    assert pacer.available_now() == 0
