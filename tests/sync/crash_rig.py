@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 from sqlalchemy import func, select, text
@@ -160,7 +161,7 @@ def _prepare(pair: SandboxPair, store: Store, settings: Settings,
     return placed
 
 
-def _environment(settings: Settings) -> dict[str, str]:
+def sync_environment(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERBRIDGE_")}
     env["ORDERBRIDGE_HOME"] = str(settings.home)
     env["ORDERBRIDGE_DATABASE_URL"] = settings.database_url
@@ -174,7 +175,7 @@ def _environment(settings: Settings) -> dict[str, str]:
 def _crash_loop(store: Store, settings: Settings, plan: CrashPlan, outcome: CrashOutcome,
                 log: Callable[[str], None], neighbour: Neighbour) -> None:
     rng = random.Random(plan.seed)
-    env = _environment(settings)
+    env = sync_environment(settings)
     started = time.monotonic()
     deadline = started + plan.deadline_s
     while time.monotonic() < deadline:
@@ -334,7 +335,7 @@ def _verdict(pair: SandboxPair, store: Store, placed: list[str], outcome: CrashO
     outcome.recovered_by_lookup = _recovered(store)
     calls = [c for c in pair.calls("qbc") if NEIGHBOUR_MARK not in (c["query"] or "")]
     outcome.lookups = sum(1 for c in calls if c["method"] == "GET" and c["path"] == "/orders"
-                          and "reference_number=" in (c["query"] or ""))
+                          and "reference_number" in unquote(c["query"] or ""))
     outcome.posts = sum(1 for c in calls if c["method"] == "POST" and c["path"] == "/orders")
     outcome.faults = dict(Counter(c["fault"] for c in calls if c["fault"]))
     outcome.rate_limited = sum(1 for c in calls if c["status"] == 429)

@@ -35,7 +35,7 @@ def check(outcome: CrashOutcome, plan: CrashPlan) -> None:
     # The kills really hit deliveries in progress, and the faults really happened.
     assert outcome.kills >= plan.min_kills, report
     assert outcome.recovered_by_lookup >= 1, f"no kill landed between POST and commit\n{report}"
-    assert outcome.lookups >= outcome.recovered_by_lookup, report
+    assert outcome.lookups >= 1, report  # one lookup settles a whole group's orders
     assert outcome.faults.get("error", 0) and outcome.faults.get("timeout", 0), report
     assert outcome.posts >= outcome.orders, report
 
@@ -49,5 +49,5 @@ def test_every_order_reaches_qbc_once_through_kills_and_faults(
 
 def test_the_same_on_postgresql(sandboxes: SandboxPair, tmp_path: Path,
                                 postgres_url: str) -> None:
-    plan = CrashPlan(orders=50, seed=7, min_kills=3, deadline_s=50)
+    plan = CrashPlan(orders=80, seed=7, min_kills=3, deadline_s=50)
     check(run_crash(sandboxes, crash_settings(tmp_path, postgres_url), plan), plan)

@@ -2,12 +2,15 @@
 
 A group shares one transaction, so: a buyer new to QBC is created once even when several of
 their orders are in one group; orders whose POST never went (the run stopped, the integration
-was paused) are put back, not left for a lookup; and a group is never larger than what QBC's
-rate window lets go now.
+was paused) are put back, not left for a lookup; a group cut short by a crash is settled with
+one lookup, not one per order; and a group is never larger than what QBC's rate window lets
+go now.
 """
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -18,11 +21,13 @@ from typing import Any
 from orderbridge.model import DeliveryState, OrderStatus
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.sandbox.launcher import SandboxPair
+from orderbridge.settings import Settings
 from orderbridge.store import integrations, orders
 from orderbridge.store.timeline import timeline
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.deliver import deliver
 from orderbridge.sync.jobs import run_once
+from tests.sync.crash_rig import sync_command, sync_environment
 from tests.sync.test_order_flow import qbc_orders, statuses
 
 
@@ -132,6 +137,38 @@ def test_orders_not_sent_when_the_integration_is_paused_are_put_back(
     assert statuses(ctx) == {OrderStatus.AT_WMS: 10}
     assert sorted(o["reference_number"] for o in qbc_orders(pair)) == sorted(placed)
     assert _lookups(pair) == 1
+
+
+def test_a_group_cut_short_by_a_crash_is_settled_with_one_lookup(
+        ctx: IntegrationContext, pair: SandboxPair, settings: Settings) -> None:
+    placed = _place(pair, [f"Buyer {n}" for n in range(8)])
+    run_once(ctx, ["download"])
+    pair.control("qbc", "faults", {"latency_ms": 150})
+    process = subprocess.Popen(sync_command(ctx.name), env=sync_environment(settings),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while len(_posts(pair)) < 3 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    created = len(qbc_orders(pair))
+    assert 3 <= created < 8
+    with ctx.store.session() as session:
+        in_flight = [o for o in orders.list_orders(session, ctx.integration_id)
+                     if o.delivery_state is DeliveryState.IN_FLIGHT]
+    assert len(in_flight) == 8  # the group was committed in flight; no outcome was
+    pair.control("qbc", "faults", {})
+    run_once(ctx, ["deliver"])
+    assert statuses(ctx) == {OrderStatus.AT_WMS: 8}
+    assert sorted(o["reference_number"] for o in qbc_orders(pair)) == sorted(placed)
+    assert _lookups(pair) == 1  # one lookup for the whole group
+    with ctx.store.session() as session:
+        found = [e for o in orders.list_orders(session, ctx.integration_id)
+                 for e in timeline(session, o.id) if e.kind == "delivered"
+                 and "Found in QuickBooks Commerce" in e.message]
+    assert len(found) == created
 
 
 def test_a_group_is_no_larger_than_the_rate_window_lets_go(ctx: IntegrationContext,

@@ -37,7 +37,7 @@ from orderbridge.store.timeline import append_events, event_row
 from orderbridge.sync import delivery_verbs, verbs
 from orderbridge.sync.cancel_verbs import cancel_before_delivery, cancel_pending, lock_order
 from orderbridge.sync.context import IntegrationContext
-from orderbridge.sync.delivery_failures import found_in_qbc, record_failure
+from orderbridge.sync.delivery_failures import not_in_qbc, record_failure
 from orderbridge.sync.delivery_outcomes import Answered, Outcomes, Sending
 from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
 from orderbridge.sync.options import JobOptions
@@ -136,10 +136,7 @@ def _deliver_ids(ctx: IntegrationContext, ids: list[int], outcomes: Outcomes,
     queue = deque(ids)
     while queue and not (stop is not None and stop.stopped):
         group = _start_group(ctx, queue, outcomes, translator)
-        for order_id, sending in group.unknown:
-            if stop is not None and stop.stopped:
-                break
-            _settle_and_send(ctx, order_id, sending, outcomes)
+        _settle_and_send(ctx, group.unknown, outcomes, stop)
         _send_group(ctx, group.sendings, outcomes, stop)
 
 
@@ -224,24 +221,28 @@ def _post(ctx: IntegrationContext, order_id: int, sending: Sending, outcomes: Ou
     outcomes.pending.append(Answered(order_id, (body or {}).get("order") or {}, sending))
 
 
-def _settle_and_send(ctx: IntegrationContext, order_id: int, sending: Sending,
-                     outcomes: Outcomes) -> None:
-    """An order left in flight (a crash, a timeout): look it up; send it only if QBC does
-    not have it."""
+def _settle_and_send(ctx: IntegrationContext, unknown: list[tuple[int, Sending]],
+                     outcomes: Outcomes, stop: StopToken | None) -> None:
+    """Orders left in flight (a crash, a timeout): look them up; send again, with the same
+    payload and key, only those QBC does not have."""
     result = outcomes.result
-    if found_in_qbc(ctx, order_id, sending.payload, result):
-        return
-    now = ctx.clock.now()
-    with ctx.store.begin() as session:
-        order = lock_order(session, order_id)
-        if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
-            return
-        if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
-            cancel_before_delivery(session, order, at=now)
-            result.canceled += 1
-            return
-        verbs.start_delivery(session, order, sending.payload, sending.key, at=now)
-    _post(ctx, order_id, sending, outcomes)
+    sendings = dict(unknown)
+    missing = not_in_qbc(ctx, [(order_id, s.payload) for order_id, s in unknown], result)
+    for order_id in missing:
+        if stop is not None and stop.stopped:
+            return  # not sent: idle, so the next run sends it without a lookup
+        sending = sendings[order_id]
+        now = ctx.clock.now()
+        with ctx.store.begin() as session:
+            order = lock_order(session, order_id)
+            if order.status is not OrderStatus.NEW:  # canceled meanwhile by the sweep
+                continue
+            if cancel_pending(order):  # canceled on Houzz while the lookup ran: never sent
+                cancel_before_delivery(session, order, at=now)
+                result.canceled += 1
+                continue
+            verbs.start_delivery(session, order, sending.payload, sending.key, at=now)
+        _post(ctx, order_id, sending, outcomes)
 
 
 def _put_back(ctx: IntegrationContext, order_ids: list[int]) -> None:

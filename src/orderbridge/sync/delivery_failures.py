@@ -1,13 +1,15 @@
 """Deliveries that do not simply succeed: QBC refused or failed, or the outcome is unknown.
 
 `record_failure` commits what a failed `POST /orders` means (held, paused, or retried later on
-the order's backoff schedule); `found_in_qbc` settles an order left in flight by a crash or a
-timeout by looking it up by `reference_number` before anything is sent again. These are the
+the order's backoff schedule); `not_in_qbc` settles orders left in flight by a crash or a
+timeout by looking them up by `reference_number` before anything is sent again. These are the
 rare paths of delivery, kept on ORM orders and the verbs of `sync.verbs`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,35 +26,55 @@ from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
 from orderbridge.sync.translate import remember_buyer
 
 
-def found_in_qbc(ctx: IntegrationContext, order_id: int, payload: dict[str, Any],
-                    result: DeliverResult) -> bool:
-    """For an order whose last attempt's outcome is unknown: does QBC have it already?"""
-    reference = payload["order"]["reference_number"]
+def not_in_qbc(ctx: IntegrationContext, unknown: Sequence[tuple[int, dict[str, Any]]],
+               result: DeliverResult) -> list[int]:
+    """For orders whose last attempt's outcome is unknown (id, payload sent): does QBC have
+    them already? Those it has are delivered, the others marked not sent and returned (to be
+    sent again). One lookup for all: QBC's string filters take several values
+    (`reference_number[]=A&reference_number[]=B`, reference §4), so recovering a whole group
+    after a crash costs one call, not one per order."""
+    if not unknown:
+        return []
+    references = {order_id: payload["order"]["reference_number"] for order_id, payload in unknown}
     try:
-        found = ctx.qbc.get("/orders", {"reference_number": reference, "limit": 250})
+        found = [record for page in ctx.qbc.iter_collection(
+                     "/orders", "orders", {"reference_number[]": sorted(set(references.values()))})
+                 for record in page if record.get("status") != "deleted"]
     except RemoteError as exc:
-        record_failure(ctx, order_id, exc, result)
-        return True
-    matches = [o for o in (found or {}).get("orders", []) if o.get("status") != "deleted"]
+        for order_id, _ in unknown:
+            record_failure(ctx, order_id, exc, result)
+        return []
+    matches: dict[str, list[dict[str, Any]]] = {}
+    for record in sorted(found, key=lambda record: record["id"]):
+        matches.setdefault(str(record.get("reference_number")), []).append(record)
+    missing = []
     with ctx.store.begin() as session:
-        order = _reload(session, order_id)
         now = ctx.clock.now()
-        if not matches:
-            verbs.not_sent(session, order, at=now, message=(
-                f"QuickBooks Commerce has no order {reference}; the interrupted attempt "
-                "created nothing, sending again"))
-            return False
-        verbs.mark_delivered(session, order, matches[0], at=now, found_by_lookup=True)
-        canonical = orders.load_canonical(order)
-        if canonical is not None:
-            remember_buyer(session, ctx, canonical, matches[0])
-        if len(matches) > 1:
-            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
-                             kind="duplicate_in_warehouse", message=(
-                                 f"QuickBooks Commerce holds {len(matches)} orders with reference"
-                                 f" {reference}: {', '.join(str(m['id']) for m in matches)}"))
-    result.recovered += 1
-    return True
+        for order_id, reference in references.items():
+            order = _reload(session, order_id)
+            same = matches.get(reference, [])
+            if not same:
+                verbs.not_sent(session, order, at=now, message=(
+                    f"QuickBooks Commerce has no order {reference}; the interrupted attempt "
+                    "created nothing, sending again"))
+                missing.append(order_id)
+                continue
+            _found(session, ctx, order, reference, same, at=now)
+            result.recovered += 1
+    return missing
+
+
+def _found(session: Session, ctx: IntegrationContext, order: Order, reference: str,
+           matches: list[dict[str, Any]], *, at: datetime) -> None:
+    verbs.mark_delivered(session, order, matches[0], at=at, found_by_lookup=True)
+    canonical = orders.load_canonical(order)
+    if canonical is not None:
+        remember_buyer(session, ctx, canonical, matches[0])
+    if len(matches) > 1:
+        alerts.add_alert(session, ctx.integration_id, order_id=order.id,
+                         kind="duplicate_in_warehouse", message=(
+                             f"QuickBooks Commerce holds {len(matches)} orders with reference"
+                             f" {reference}: {', '.join(str(m['id']) for m in matches)}"))
 
 
 def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,

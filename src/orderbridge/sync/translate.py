@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -74,9 +74,9 @@ class Translator:
             return result
         keys = buyer_keys(order.ship_to)
         result.known_buyers = (
-            buyers.get_buyers(session, self._ctx.integration_id, astuple(keys))
+            buyers.get_buyers(session, self._ctx.integration_id, keys.both)
             if known_buyers is None else
-            {key: known_buyers[key] for key in astuple(keys) if key in known_buyers})
+            {key: known_buyers[key] for key in keys.both if key in known_buyers})
         result.payload = order_payload(
             result.canonical, variant_ids=variant_ids,
             buyer=_known_buyer(order, result.known_buyers), status=config.order_status,
@@ -129,13 +129,13 @@ def _known_buyer(order: CanonicalOrder, known: dict[str, buyers.WarehouseBuyer])
 def read_known_buyers(session: Session, ctx: IntegrationContext,
                       orders: Iterable[CanonicalOrder]) -> dict[str, buyers.WarehouseBuyer]:
     """The stored ids of these orders' buyers, in one query (``Translator.translate``)."""
-    keys = [key for order in orders for key in astuple(buyer_keys(order.ship_to))]
+    keys = [key for order in orders for key in buyer_keys(order.ship_to).both]
     return buyers.get_buyers(session, ctx.integration_id, keys)
 
 
 def new_buyer_keys(order: CanonicalOrder, known: dict[str, buyers.WarehouseBuyer]) -> set[str]:
     """The buyer keys of ``order`` QBC has no ids for yet: its payload creates them."""
-    return {key for key in astuple(buyer_keys(order.ship_to)) if key not in known}
+    return {key for key in buyer_keys(order.ship_to).both if key not in known}
 
 
 def buyer_ids_to_remember(order: CanonicalOrder, warehouse_order: dict[str, Any],

@@ -27,6 +27,11 @@ class BuyerKeys:
     company: str
     address: str
 
+    @property
+    def both(self) -> tuple[str, str]:
+        """The two keys (``dataclasses.astuple`` deep-copies: a hot path cannot afford it)."""
+        return self.company, self.address
+
 
 @dataclass(frozen=True)
 class BuyerIds:
