@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from orderbridge.model import DeliveryState, OrderStatus
 from orderbridge.store import Store
 from orderbridge.store.cust_refs import cust_ref_for, reserve_cust_ref, reserve_cust_refs
+from orderbridge.store.integrations import get_or_create_integration
 from orderbridge.store.orders import (
     DownloadedOrder,
     get_order_by_channel_id,
@@ -17,7 +20,7 @@ from orderbridge.store.orders import (
     insert_downloaded_many,
     load_canonical,
 )
-from orderbridge.store.tables import CustRef
+from orderbridge.store.tables import CustRef, Order
 from orderbridge.store.timeline import timeline
 from tests.store.factories import canonical, houzz_payload
 
@@ -93,3 +96,40 @@ def test_a_page_of_orders_is_stored_once_with_its_events(store: Store,
 def test_storing_an_empty_page_does_nothing(store: Store, integration_id: int) -> None:
     with store.begin() as session:
         assert insert_downloaded_many(session, integration_id, []) == {}
+
+
+def _columns(order: Order) -> dict[str, Any]:
+    skip = {"id", "integration_id"}
+    return {column.key: getattr(order, column.key) for column in Order.__table__.columns
+            if column.key not in skip}
+
+
+@pytest.mark.parametrize("status", ["Charged", None])
+def test_a_page_stores_what_one_call_per_order_stores(store: Store, integration_id: int,
+                                                      status: str | None) -> None:
+    payload = houzz_payload("500", Note="Zoë 😀 \\u0000 \"quoted\"", Lines=[{"Qty": 2}],
+                            Amount=Decimal("1.50"), When=NOW, Total=1e-7)
+    order = canonical("500", "R-500")
+    with store.begin() as session:
+        other_id = get_or_create_integration(session, "other").id
+        insert_downloaded(session, integration_id, channel_order_id="500",
+                          channel_payload=payload, channel_status=status,
+                          order_date=order.order_date, canonical=order, at=NOW)
+        insert_downloaded_many(session, other_id, [DownloadedOrder("500", payload, order, status)],
+                               at=NOW)
+    with store.session() as session:
+        one = get_order_by_channel_id(session, integration_id, "500")
+        page = get_order_by_channel_id(session, other_id, "500")
+        assert one is not None and page is not None
+        assert _columns(page) == _columns(one)
+        assert page.channel_payload["Amount"] == "1.50" and page.channel_payload["Total"] == 1e-7
+        assert [(e.kind, e.message, e.data, e.at) for e in timeline(session, page.id)] == [
+            (e.kind, e.message, e.data, e.at) for e in timeline(session, one.id)]
+        # as the database holds them too (SQLite compares its datetimes as text)
+        raw = text("SELECT cust_ref, status, order_date, delivery_state, delivery_attempts, "
+                   "created_at, updated_at, version FROM orders WHERE id = :id")
+        assert session.execute(raw, {"id": page.id}).one() == session.execute(
+            raw, {"id": one.id}).one()
+        raw_events = text("SELECT kind, at FROM order_events WHERE order_id = :id")
+        assert session.execute(raw_events, {"id": page.id}).all() == session.execute(
+            raw_events, {"id": one.id}).all()

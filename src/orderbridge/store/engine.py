@@ -37,9 +37,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+"""The JSON encoder of our engines, made once (``json.dumps`` with options builds one per
+call): decimals become strings, datetimes ISO 8601."""
+
+
 def json_dumps(value: Any) -> str:
-    """The JSON serializer of our engines: decimals become strings, datetimes ISO 8601."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
+    """The JSON serializer of our engines (``JSON_ENCODER``)."""
+    return JSON_ENCODER.encode(value)
 
 
 def create_engine_for(url: str | URL, **kwargs: Any) -> Engine:

@@ -20,6 +20,7 @@ CHARSETS = {
     "alnum": "A-Za-z0-9",
     "digits": "0-9",
 }
+_OUTSIDE = {name: re.compile(f"[^{chars}]") for name, chars in CHARSETS.items()}
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class CustRefRules:
 
 
 def _clean(value: str, charset: str) -> str:
-    return re.sub(f"[^{CHARSETS[charset]}]", "", value)
+    return _OUTSIDE[charset].sub("", value)
 
 
 def _digest(value: str, charset: str, length: int) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.mapping import channel_order_key, channel_status, to_canonical
-from orderbridge.connectors.houzz.values import without_nul
+from orderbridge.connectors.houzz.values import storable
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import cursors, orders
 from orderbridge.store.cust_refs import reserve_cust_refs
@@ -84,7 +84,7 @@ def _window_start(ctx: IntegrationContext, cursor: str | None, now: datetime) ->
 def store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
                result: DownloadResult) -> None:
     """Store a page's new orders in a few statements (references, orders, their events)."""
-    page = [without_nul(raw) for raw in page]
+    page = storable(page)
     keys = [channel_order_key(raw) for raw in page]
     known = set(session.scalars(select(Order.channel_order_id).where(
         Order.integration_id == ctx.integration_id, Order.channel_order_id.in_(set(keys)))))
@@ -106,9 +106,9 @@ def _store_new(ctx: IntegrationContext, session: Session,
                fresh: dict[str, tuple[dict[str, Any], str | None]],
                result: DownloadResult) -> None:
     rules = ctx.config.cust_ref_rules
-    cust_refs = reserve_cust_refs(session, ctx.integration_id, list(fresh),
-                                  lambda key: candidates(key, rules))
     now = ctx.clock.now()
+    cust_refs = reserve_cust_refs(session, ctx.integration_id, list(fresh),
+                                  lambda key: candidates(key, rules), at=now)
     translations = {key: to_canonical(raw, cust_ref=cust_refs[key], zone=ctx.config.zone,
                                       now=now) for key, (raw, _) in fresh.items()}
     stored = orders.insert_downloaded_many(session, ctx.integration_id, [

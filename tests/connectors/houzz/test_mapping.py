@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orderbridge.connectors.houzz.mapping import channel_order_key, to_canonical
-from orderbridge.model import HoldReason
+from orderbridge.model import HoldReason, OrderLine, Party
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -108,3 +109,25 @@ def test_any_payload_translates_or_names_its_problems(raw: Any) -> None:
         assert hold.message
     if not isinstance(raw, dict) or not raw.get("OrderItems"):
         assert result.problems
+
+
+@pytest.mark.parametrize("overrides", [
+    {"Created": "9999-12-31 23:59:59"},  # after UTC's last day
+    {"OrderItems": [{"SKU": "OAK-1", "Quantity": "1e999999", "Price": "1e999999"}]},
+    {"OrderItems": [{"SKU": "OAK-1", "Quantity": 2, "Price": 1.7976931348623157e308}]},
+    {"OrderTotal": "1e999999", "FlatShipping": "9e999999"},
+    {"OrderItems": [{"SKU": "OAK-1", "Quantity": 1, "Price": "1", "Shipping": "9e300"}]},
+])
+def test_extreme_values_are_named_not_raised(overrides: dict[str, Any]) -> None:
+    result = to_canonical(good_order(**overrides), cust_ref="R1", zone=PACIFIC, now=NOW)
+    assert result.problems
+    messages = " | ".join(hold.message for hold in result.problems)
+    assert "Created" in messages or "not a valid amount" in messages or "quantity" in messages
+    result.order.model_dump_json()  # and the order can be stored
+
+
+def test_the_parts_are_validated_with_the_order() -> None:
+    order = to_canonical(good_order(), cust_ref="R1", zone=PACIFIC, now=NOW).order
+    assert isinstance(order.ship_to, Party)
+    assert all(isinstance(line, OrderLine) for line in order.items)
+    assert order.items[0].extended_amount == Decimal("100.00")

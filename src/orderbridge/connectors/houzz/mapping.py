@@ -12,12 +12,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from orderbridge.addresses import country_code, normalise_phone, normalise_zip, us_state_code
 from orderbridge.connectors.houzz import values
-from orderbridge.model import CanonicalOrder, Hold, HoldReason, OrderLine, Party
+from orderbridge.model import CanonicalOrder, Hold, HoldReason
 
 ZERO = Decimal("0")
 
@@ -47,7 +48,11 @@ def channel_status(raw: Any) -> str | None:
 
 
 def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> Translation:
-    """Translate one Houzz order; never raises."""
+    """Translate one Houzz order; never raises.
+
+    The parts are gathered as plain values and the canonical order validated once, as a whole:
+    one pass of pydantic over nested dicts costs less than building each part as a model.
+    """
     payload: dict[str, Any] = raw if isinstance(raw, dict) else {}
     key = channel_order_key(raw)
     problems: list[Hold] = []
@@ -65,13 +70,13 @@ def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> T
     lines, shipping, tax = _lines(payload.get("OrderItems"), problems)
     flat = _amount(payload, "FlatShipping", problems, required=False)
     total = _amount(payload, "OrderTotal", problems, required=False)
-    order = CanonicalOrder(
-        cust_po_no=key, cust_ref=cust_ref,
-        order_date=(created or now).astimezone(UTC), ship_to=ship_to,
-        ship_code=values.text(payload.get("ShippingOption")),
-        items=tuple(lines), shipping_amount=shipping + (flat or ZERO), tax_amount=tax,
-        order_total=total,
-    )
+    order = CanonicalOrder.model_validate({
+        "cust_po_no": key, "cust_ref": cust_ref,
+        "order_date": (created or now).astimezone(UTC), "ship_to": ship_to,
+        "ship_code": values.text(payload.get("ShippingOption")),
+        "items": lines, "shipping_amount": shipping + (flat or ZERO), "tax_amount": tax,
+        "order_total": total,
+    })
     translation = Translation(order, problems)
     if lines and not order.total_matches:
         translation.add(HoldReason.INVALID_VALUE, (
@@ -96,26 +101,34 @@ def _amount(container: dict[str, Any], name: str, problems: list[Hold], *,
     return amount
 
 
-def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> Party:
-    addr: dict[str, Any] = address if isinstance(address, dict) else {}
-    if not isinstance(address, dict):
+_REQUIRED_SHIP_TO = (("first_name", "CustomerName"), ("address_1", "Address.Address"),
+                     ("city", "Address.City"), ("zip", "Address.Zip"))
+# Buyers' countries and states repeat from order to order: read each spelling once.
+_country_code = lru_cache(maxsize=1024)(country_code)
+_us_state_code = lru_cache(maxsize=1024)(us_state_code)
+
+
+def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> dict[str, Any]:
+    """The fields of the ship-to ``Party``."""
+    is_address = isinstance(address, dict)
+    addr: dict[str, Any] = address if is_address else {}
+    if not is_address:
         problems.append(Hold(code=HoldReason.MISSING_FIELD,
                              message="the ship-to address is missing"))
     name = values.text(customer_name) or ""
     first, _, last = name.partition(" ")
-    country = country_code(values.text(addr.get("Country")))
+    given_country = values.text(addr.get("Country"))
+    country = _country_code(given_country)
     fields = {
         "first_name": first or None, "last_name": last.strip() or None,
         "address_1": values.text(addr.get("Address")),
         "address_2": values.text(addr.get("Address1")),
         "city": values.text(addr.get("City")), "state": values.text(addr.get("State")),
-        "zip": values.text(addr.get("Zip")), "country": country or values.text(addr.get("Country")),
+        "zip": values.text(addr.get("Zip")), "country": country or given_country,
         "phone": values.text(addr.get("Phone")),
     }
-    labels = {"first_name": "CustomerName", "address_1": "Address.Address",
-              "city": "Address.City", "zip": "Address.Zip"}
-    for name_, label in labels.items():
-        if (isinstance(address, dict) or name_ == "first_name") and not fields[name_]:
+    for name_, label in _REQUIRED_SHIP_TO:
+        if (is_address or name_ == "first_name") and not fields[name_]:
             problems.append(Hold(code=HoldReason.MISSING_FIELD,
                                  message=f"the ship-to {label} is missing"))
     for name_, value in fields.items():
@@ -126,8 +139,8 @@ def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> Party:
         problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
             f"the ship-to country {fields['country']!r} is not a recognised country")))
     elif country == "US":
-        state = us_state_code(fields["state"])
-        if state is None and isinstance(address, dict):
+        state = _us_state_code(fields["state"])
+        if state is None and is_address:
             problems.append(Hold(code=HoldReason.INVALID_VALUE if fields["state"] else
                                  HoldReason.MISSING_FIELD, message=(
                 f"the ship-to state {fields['state']!r} is not a US state" if fields["state"]
@@ -135,15 +148,16 @@ def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> Party:
         fields["state"] = state or fields["state"]
         fields["zip"] = normalise_zip(fields["zip"]) or fields["zip"]
     fields["phone"] = normalise_phone(fields["phone"], country or "US") or fields["phone"]
-    return Party(**fields)
+    return fields
 
 
-def _lines(items: Any, problems: list[Hold]) -> tuple[list[OrderLine], Decimal, Decimal]:
+def _lines(items: Any, problems: list[Hold]) -> tuple[list[dict[str, Any]], Decimal, Decimal]:
+    """The fields of each ``OrderLine``, and the lines' shipping and tax."""
     if not isinstance(items, list) or not items:
         problems.append(Hold(code=HoldReason.MISSING_FIELD,
                              message="the order has no items (OrderItems is empty or missing)"))
         return [], ZERO, ZERO
-    lines: list[OrderLine] = []
+    lines: list[dict[str, Any]] = []
     shipping = tax = ZERO
     for index, item in enumerate(items, start=1):
         where = f"item {index}: "
@@ -159,7 +173,7 @@ def _lines(items: Any, problems: list[Hold]) -> tuple[list[OrderLine], Decimal, 
 
 
 def _line(index: int, item: dict[str, Any], where: str,
-          problems: list[Hold]) -> tuple[OrderLine, Decimal, Decimal]:
+          problems: list[Hold]) -> tuple[dict[str, Any], Decimal, Decimal]:
     kind = values.text(item.get("Type")) or "Product"
     sku = values.text(item.get("SKU"))
     quantity = values.decimal(item.get("Quantity"))
@@ -182,8 +196,8 @@ def _line(index: int, item: dict[str, Any], where: str,
     per_unit_shipping = _amount(item, "Shipping", problems, required=False, where=where) or ZERO
     per_unit_tax = _amount(item, "Tax", problems, required=False, where=where) or ZERO
     line_type = "product" if is_product else ("discount" if price < 0 else "fee")
-    line = OrderLine(line_no=index, item=(sku or kind)[: values.MAX_TEXT], quantity=quantity,
-                     price=price, extended_amount=price * quantity,
-                     description=None if is_product else kind[: values.MAX_TEXT],
-                     line_type=line_type)
+    line = {"line_no": index, "item": (sku or kind)[: values.MAX_TEXT], "quantity": quantity,
+            "price": price, "extended_amount": price * quantity,
+            "description": None if is_product else kind[: values.MAX_TEXT],
+            "line_type": line_type}
     return line, per_unit_shipping * quantity, per_unit_tax * quantity
