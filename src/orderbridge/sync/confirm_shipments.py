@@ -20,7 +20,7 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError, TransientError
+from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError
 from orderbridge.model import DeliveryState, Hold, HoldReason, OrderStatus
 from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import alerts, orders
@@ -28,7 +28,6 @@ from orderbridge.store.carrier_map import carrier_codes
 from orderbridge.store.shipments import packages_of
 from orderbridge.store.tables import Order
 from orderbridge.sync import shipment_verbs, verbs
-from orderbridge.sync.backoff import next_attempt
 from orderbridge.sync.carriers import CarrierMap
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.ship_policy import ShipRequest, ship_request
@@ -168,10 +167,7 @@ def _record_failure(ctx: IntegrationContext, order_id: int, request: ShipRequest
             result.held += 1
             return
         else:
-            retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-            verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
-                now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
-                retry_after))
+            verbs.retry_after_failure(session, order, exc, config, at=now)
             result.retrying += 1
             return
     raise exc  # a configuration failure: the job runner pauses the integration

@@ -14,12 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError, TransientError
+from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError
 from orderbridge.model import HoldReason
 from orderbridge.store import alerts, integrations, orders
 from orderbridge.store.tables import Order
 from orderbridge.sync import verbs
-from orderbridge.sync.backoff import next_attempt
 from orderbridge.sync.cancel_verbs import lock_order
 from orderbridge.sync.context import IntegrationContext
 from orderbridge.sync.delivery_result import DeliverResult, IntegrationPaused
@@ -105,10 +104,7 @@ def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
             result.held += 1
             return
         else:
-            retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-            verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
-                now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
-                retry_after))
+            verbs.retry_after_failure(session, order, exc, config, at=now)
             result.retrying += 1
     if paused:  # committed first: raising inside the transaction would roll the pause back
         raise IntegrationPaused(exc.message)

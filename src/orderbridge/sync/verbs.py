@@ -12,11 +12,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from orderbridge.errors import RemoteError, TransientError
+from orderbridge.integration_config import IntegrationConfig
 from orderbridge.model import DeliveryState, Hold, HoldReason, OrderStatus
 from orderbridge.store import orders
 from orderbridge.store.tables import Order
 from orderbridge.store.timeline import append_event
 from orderbridge.sync import fulfillment_cursor
+from orderbridge.sync.backoff import next_attempt
 
 
 def combined_hold(problems: list[Hold]) -> Hold:
@@ -119,6 +122,15 @@ def retry_later(session: Session, order: Order, error: str, *, next_at: datetime
                  message=f"Attempt {order.delivery_attempts} failed: {error}; "
                          f"retrying at {next_at.isoformat(timespec='seconds')}",
                  data={"error": error}, at=at)
+
+
+def retry_after_failure(session: Session, order: Order, exc: RemoteError,
+                        config: IntegrationConfig, *, at: datetime) -> None:
+    """`retry_later` on the order's backoff schedule, and no sooner than the remote asked."""
+    retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+    retry_later(session, order, exc.message, at=at, next_at=next_attempt(
+        at, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
+        retry_after))
 
 
 def hold_after_failure(session: Session, order: Order, code: HoldReason, message: str, *,

@@ -27,7 +27,6 @@ from orderbridge.errors import (
     NotFound,
     RecordRejected,
     RemoteError,
-    TransientError,
 )
 from orderbridge.model import DeliveryState, HoldReason, OrderStatus
 from orderbridge.model.cancel import CancelState
@@ -35,7 +34,6 @@ from orderbridge.store import alerts
 from orderbridge.store.tables import Order
 from orderbridge.store.timeline import append_event
 from orderbridge.sync import cancel_verbs, verbs
-from orderbridge.sync.backoff import next_attempt
 from orderbridge.sync.cancel_verbs import lock_order
 from orderbridge.sync.context import IntegrationContext
 
@@ -199,8 +197,5 @@ def retry_later(ctx: IntegrationContext, order_id: int, exc: RemoteError, counts
                 refused=False)
             counts.held += 1
             return
-        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        verbs.retry_later(session, order, exc.message, at=now, next_at=next_attempt(
-            now, max(order.delivery_attempts, 1), config.retry_base_s, config.retry_cap_s,
-            retry_after))
+        verbs.retry_after_failure(session, order, exc, config, at=now)
     counts.retrying += 1
