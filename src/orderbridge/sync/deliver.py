@@ -68,13 +68,15 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
     with ctx.store.session() as session:
         translator = Translator(ctx, session)  # aliases and ship-method map: once per run
     outcomes = Outcomes(ctx, result)
+    previous: list[int] = []
     try:
         while not (stop is not None and stop.stopped):
             with ctx.store.session() as session:
                 due_ids = delivery_rows.due_ids(session, ctx.integration_id, OrderStatus.NEW,
                                                 ctx.clock.now(), limit=BATCH)
-            if not due_ids:
-                break
+            if not due_ids or due_ids == previous:
+                break  # done, or nothing moved: what is left cannot go in this run
+            previous = due_ids
             try:
                 _deliver_ids(ctx, due_ids, outcomes, translator, stop)
             finally:
