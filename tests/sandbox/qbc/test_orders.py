@@ -139,6 +139,7 @@ def test_filters(qbc: Qbc) -> None:
 
     assert ids() == sorted([a["id"], b["id"], c["id"]])
     assert ids(reference_number="HZ-B") == [b["id"]]
+    assert ids(**{"reference_number[]": ["HZ-C", "HZ-A", "HZ-Z"]}) == sorted([a["id"], c["id"]])
     assert ids(status="draft") == [b["id"]]
     assert ids(**{"status[]": ["draft", "finalized"]}) == sorted([b["id"], c["id"]])
     assert ids(ids=f"{a['id']},{c['id']}") == sorted([a["id"], c["id"]])
