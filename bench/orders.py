@@ -10,7 +10,7 @@ Targets (issue 3): 1.00 QBC call per delivered order, drain time within 95 % of 
 N / rate, no 429, at most 2 ms of hub CPU per order.
 
 Run: `.venv/bin/python bench/orders.py [--orders N] [--database-url URL]`. Prints a table and
-writes bench/results/orders.json.
+writes bench/results/orders.json (orders_postgresql.json on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ def main() -> None:
             for key, new, repeat in ((k, results[0], results[1]) for k in results[0])
             if key != "scenario"]
     db = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    report("orders", f"{args.orders} Houzz orders into QBC at {args.rate_limit} requests per "
+    name = "orders" if db == "SQLite" else "orders_postgresql"  # one file per store
+    report(name, f"{args.orders} Houzz orders into QBC at {args.rate_limit} requests per "
            f"{args.rate_window:g} s ({db} store, sandboxes in another process)", rows)
 
 
