@@ -70,6 +70,12 @@ def test_unknown_sku_is_held_then_released_by_an_alias(ctx: IntegrationContext,
     run_once(ctx, ["download", "deliver"])
     assert statuses(ctx) == {OrderStatus.AT_WMS: 1}
     assert [o["reference_number"] for o in qbc_orders(pair)] == [order_id]
+    with ctx.store.session() as session:  # the stored order says which QBC SKU each line went as
+        stored = orders.get_order_by_channel_id(session, ctx.integration_id, order_id)
+        canonical = None if stored is None else orders.load_canonical(stored)
+        assert canonical is not None
+        assert {line.warehouse_sku for line in canonical.product_lines} <= known
+        assert any(line.item in unknown for line in canonical.product_lines)
 
 
 def test_repeat_buyer_needs_no_new_company(ctx: IntegrationContext, pair: SandboxPair) -> None:

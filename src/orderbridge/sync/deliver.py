@@ -195,7 +195,9 @@ def _start_group(ctx: IntegrationContext, queue: deque[int], outcomes: Outcomes,
                 queue.extendleft(reversed(ids[position:]))
                 break
             claimed |= creates
-            starts.append(delivery_verbs.Start(row, canonical, sending.payload, sending.key))
+            assert sending.canonical is not None  # translated: lines carry their QBC SKU
+            starts.append(delivery_verbs.Start(row, sending.canonical, sending.payload,
+                                               sending.key))
             group.sendings.append((order_id, sending))
         transaction.events += delivery_verbs.start_deliveries(session, starts, at=now)
     return group
