@@ -1,4 +1,8 @@
-"""Racing pages: overlapping pages of downloads stored at once keep every order once."""
+"""Racing pages: overlapping pages of downloads stored at once keep every order once.
+
+On PostgreSQL an `ON CONFLICT` on the channel order id alone does not cover the race on
+`cust_ref`, another unique column: the download reserves references first, which is what
+serialises two downloaders of the same orders, so this test does the same."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from orderbridge.store import Store
+from orderbridge.store.cust_refs import reserve_cust_refs
 from orderbridge.store.orders import DownloadedOrder, insert_downloaded_many
 from orderbridge.store.tables import Order, OrderEvent
 from tests.store.factories import canonical, houzz_payload
@@ -21,8 +26,13 @@ def test_overlapping_pages_stored_at_once_keep_each_order_once(store: Store,
                 for key in keys]
 
     def download(index: int) -> dict[str, tuple[int, bool]]:
+        # as the download job does: the page's references are reserved first, in the same
+        # transaction (a second downloader of the same orders waits there for the first)
+        downloaded = page(index)
         with store.begin() as session:
-            return insert_downloaded_many(session, integration_id, page(index))
+            reserve_cust_refs(session, integration_id, [o.channel_order_id for o in downloaded],
+                              lambda key: [f"R-{key}"])
+            return insert_downloaded_many(session, integration_id, downloaded)
 
     outcomes = _race(download)
     created = Counter(key for stored in outcomes for key, (_, new) in stored.items() if new)
