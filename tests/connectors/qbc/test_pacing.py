@@ -36,7 +36,7 @@ def test_the_budget_is_unknown_until_an_answer_tells_it() -> None:
     assert slept == []
 
 
-def test_a_spent_window_is_waited_out_and_then_unknown_again() -> None:
+def test_a_spent_window_is_waited_out_and_then_the_limit_is_available() -> None:
     pacer, clock, slept = _pacer()
     reset = clock.time() + 10
     pacer.before_request()
@@ -44,7 +44,7 @@ def test_a_spent_window_is_waited_out_and_then_unknown_again() -> None:
     assert pacer.available_now() == 0
     pacer.before_request()
     assert slept == [reset - START.timestamp() + RESET_MARGIN_S]
-    assert pacer.available_now() is None
+    assert pacer.available_now() == 299  # a new window: its limit, less the request going out
 
 
 def test_the_reserve_is_kept_back() -> None:
@@ -54,3 +54,12 @@ def test_the_reserve_is_kept_back() -> None:
     assert pacer.available_now() == 2
     pacer.after_response(_headers(remaining=3, reset=clock.time() + 10))
     assert pacer.available_now() == 0
+
+
+def test_a_window_that_reset_while_idle_offers_its_whole_limit() -> None:
+    pacer, clock, _ = _pacer()
+    pacer.before_request()
+    pacer.after_response(_headers(remaining=2, reset=clock.time() + 10, limit=4))
+    assert pacer.available_now() == 2
+    clock.advance(11)
+    assert pacer.available_now() == 4

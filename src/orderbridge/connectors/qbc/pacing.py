@@ -53,14 +53,17 @@ class RatePacer:
             self._sleep(wait)
 
     def available_now(self) -> int | None:
-        """How many requests may go before the window resets without waiting; ``None`` when
-        the budget is not known (no answer yet, or the window has reset)."""
+        """How many requests may go now without waiting for a window to reset: what is left of
+        the current window, or once it has reset a whole window's limit (less the requests
+        still in flight); ``None`` before any answer has told the budget."""
         with self._lock:
             budget = self.budget
-            if (budget.remaining is None or budget.reset_epoch is None
-                    or self._clock.time() >= budget.reset_epoch):
+            window_over = budget.reset_epoch is None or self._clock.time() >= budget.reset_epoch
+            if budget.remaining is not None and not window_over:
+                return max(budget.remaining - self._reserve, 0)
+            if budget.limit is None:
                 return None
-            return max(budget.remaining - self._reserve, 0)
+            return max(budget.limit - self._in_flight - self._reserve, 0)
 
     def _wait_needed(self) -> float:
         budget = self.budget
