@@ -7,6 +7,7 @@ then names). QuickBooks Commerce wants a 2-letter `country_code`; carriers want 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 US_STATES = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
@@ -44,6 +45,7 @@ def _squash(value: str) -> str:
     return re.sub(r"\s+", " ", value.strip()).lower()
 
 
+@lru_cache(maxsize=1024)  # buyers' spellings repeat from order to order
 def country_code(value: str | None, default: str = "US") -> str | None:
     """ISO 3166 alpha-2 for a country name or code; None when it cannot be recognised."""
     if value is None or not value.strip():
@@ -56,6 +58,7 @@ def country_code(value: str | None, default: str = "US") -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def us_state_code(value: str | None) -> str | None:
     """Two-letter code for a US state given as code or name; None when unknown."""
     if value is None:

@@ -176,18 +176,15 @@ class LeanHttp:
         connection.close()
 
     def _connect(self, method: str, target: str) -> Http1Connection:
+        sock: socket.socket | None = None
         try:
             sock = socket.create_connection((self._host, self._port), timeout=self._timeout)
-        except TimeoutError as exc:
-            raise httpx.ConnectTimeout(str(exc), request=self._request(method, target)) from exc
-        except OSError as exc:
-            raise httpx.ConnectError(str(exc), request=self._request(method, target)) from exc
-        try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # one send, no wait
             if self._ssl is not None:
                 sock = self._ssl.wrap_socket(sock, server_hostname=self._host)
         except BaseException as exc:
-            sock.close()
+            if sock is not None:
+                sock.close()
             if isinstance(exc, TimeoutError):
                 raise httpx.ConnectTimeout(str(exc),
                                            request=self._request(method, target)) from exc
@@ -215,7 +212,6 @@ def _closed_by_server(sock: socket.socket) -> bool:
     poller = _poll()
     poller.register(sock, select.POLLIN)
     return bool(poller.poll(0))
-
 
 
 def _overridden(base: Mapping[str, str], override: Mapping[str, str]) -> dict[str, str]:

@@ -27,8 +27,8 @@ _prepared: dict[tuple[Any, ...], Any] = {}
 
 
 def driver_ready_insert(dialect: Dialect, target: type[Base], columns: tuple[str, ...],
-                         conflict_on: tuple[str, ...] | None = None,
-                         returning: tuple[str, ...] = ()) -> Any:
+                        conflict_on: tuple[str, ...] | None = None,
+                        returning: tuple[str, ...] = ()) -> Any:
     """An INSERT of ``columns`` whose values arrive as the driver takes them: JSON documents
     as text, enums as their values, datetimes through ``utc_for_driver``.
 
@@ -58,7 +58,7 @@ def _driver_param(name: str, column_type: TypeEngine[Any], dialect: Dialect) -> 
     if isinstance(column_type, TypeDecorator):
         column_type = column_type.impl_instance
     if column_type.dialect_impl(dialect).bind_processor(dialect) is not None:
-        column_type = Text()  # SQLite's DATETIME: _utc_for_driver has made the text already
+        column_type = Text()  # SQLite's DATETIME: utc_for_driver has made the text already
     return bindparam(name, type_=column_type)
 
 
@@ -71,7 +71,7 @@ def utc_for_driver(dialect: Dialect) -> Callable[[datetime], Any]:
 
 
 def inserted_rows(connection: Connection, statement: Any,
-              rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+                  rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Run an ``INSERT ... RETURNING`` for many rows; the rows it returned.
 
     On PostgreSQL the driver runs it, once per row in one pipeline (psycopg's ``executemany``

@@ -26,18 +26,6 @@ class WarehouseBuyer:
     address_id: str | None = None
 
 
-def get_buyer(session: Session, integration_id: int, buyer_key: str) -> WarehouseBuyer | None:
-    """The warehouse ids stored for ``buyer_key``, or ``None`` for a buyer not seen before."""
-    row = session.execute(
-        select(Buyer.warehouse_company_id, Buyer.warehouse_address_id).where(
-            Buyer.integration_id == integration_id, Buyer.buyer_key == buyer_key
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    return WarehouseBuyer(company_id=row.warehouse_company_id, address_id=row.warehouse_address_id)
-
-
 _BUYERS = table_of(Buyer)
 
 
@@ -55,7 +43,8 @@ def _buyers_by_key(count: int) -> Select[tuple[str, str, str | None]]:
 def get_buyers(
     session: Session, integration_id: int, buyer_keys: Collection[str]
 ) -> dict[str, WarehouseBuyer]:
-    """``get_buyer`` for several keys in one query: the stored ones, by key."""
+    """The warehouse ids stored for these buyer keys, in one query: the stored ones, by key
+    (a buyer not seen before is missing)."""
     keys = sorted(set(buyer_keys))
     if not keys:
         return {}
@@ -69,13 +58,8 @@ def get_buyers(
     }
 
 
-def put_buyer(session: Session, integration_id: int, buyer_key: str, buyer: WarehouseBuyer) -> None:
-    """Remember (or replace) the warehouse ids of ``buyer_key``."""
-    put_buyers(session, integration_id, {buyer_key: buyer})
-
-
 def put_buyers(session: Session, integration_id: int, found: Mapping[str, WarehouseBuyer]) -> None:
-    """``put_buyer`` for several keys in one statement."""
+    """Remember (or replace) the warehouse ids of each buyer key, in one statement."""
     if not found:
         return
     now = utcnow()

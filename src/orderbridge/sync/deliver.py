@@ -64,9 +64,9 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
     if not _has_work(ctx):
         return result
     refresh_variant_index(ctx)
-    _release_fixed(ctx, result)
     with ctx.store.session() as session:
         translator = Translator(ctx, session)  # aliases and ship-method map: once per run
+    _release_fixed(ctx, result, translator)
     outcomes = Outcomes(ctx, result)
     previous: list[int] = []
     try:
@@ -102,12 +102,12 @@ def _has_work(ctx: IntegrationContext) -> bool:
     return found is not None
 
 
-def _release_fixed(ctx: IntegrationContext, result: DeliverResult) -> None:
+def _release_fixed(ctx: IntegrationContext, result: DeliverResult,
+                   translator: Translator) -> None:
     """Held orders whose problem the merchant fixed in the hub go again by themselves;
     preview orders go when delivery is switched to live."""
     now = ctx.clock.now()
     with ctx.store.begin() as session:
-        translator = Translator(ctx, session)
         candidates = session.scalars(select(Order).where(
             Order.integration_id == ctx.integration_id,
             ((Order.status == OrderStatus.HELD) & Order.hold_reason_code.in_(FIXABLE_HERE))
@@ -161,11 +161,8 @@ def _start_group(ctx: IntegrationContext, queue: deque[int], outcomes: Outcomes,
     with outcomes.transaction() as transaction:
         session = transaction.session
         rows = delivery_rows.lock_rows(session, ids)  # a sweep waits, or went first
-        fresh = {order_id: row for order_id, row in rows.items()
-                 if row.status is OrderStatus.NEW and row.delivery_state is not (
-                     DeliveryState.IN_FLIGHT) and not cancel_pending(row)}
         canonicals = {order_id: CanonicalOrder.model_validate(row.canonical)
-                      for order_id, row in fresh.items() if row.canonical is not None}
+                      for order_id, row in rows.items() if _sendable(row)}
         known = read_known_buyers(session, ctx, canonicals.values())
         claimed: set[str] = set()
         starts = []
@@ -183,7 +180,7 @@ def _start_group(ctx: IntegrationContext, queue: deque[int], outcomes: Outcomes,
                 result.canceled += 1
                 continue
             canonical = canonicals.get(order_id)
-            if canonical is None:
+            if canonical is None:  # nothing to translate (never the case for a stored order)
                 continue
             sending = _prepare(ctx, session, row, canonical, known, result, translator)
             if sending is None:
@@ -201,6 +198,12 @@ def _start_group(ctx: IntegrationContext, queue: deque[int], outcomes: Outcomes,
             group.sendings.append((order_id, sending))
         transaction.events += delivery_verbs.start_deliveries(session, starts, at=now)
     return group
+
+
+def _sendable(row: DeliveryRow) -> bool:
+    """A new order to translate and send now: not in flight, not canceled, translatable."""
+    return (row.status is OrderStatus.NEW and row.delivery_state is not DeliveryState.IN_FLIGHT
+            and not cancel_pending(row) and row.canonical is not None)
 
 
 def _send_group(ctx: IntegrationContext, sendings: list[tuple[int, Sending]],

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -103,9 +102,6 @@ def _amount(container: dict[str, Any], name: str, problems: list[Hold], *,
 
 _REQUIRED_SHIP_TO = (("first_name", "CustomerName"), ("address_1", "Address.Address"),
                      ("city", "Address.City"), ("zip", "Address.Zip"))
-# Buyers' countries and states repeat from order to order: read each spelling once.
-_country_code = lru_cache(maxsize=1024)(country_code)
-_us_state_code = lru_cache(maxsize=1024)(us_state_code)
 
 
 def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> dict[str, Any]:
@@ -118,7 +114,7 @@ def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> dict[str
     name = values.text(customer_name) or ""
     first, _, last = name.partition(" ")
     given_country = values.text(addr.get("Country"))
-    country = _country_code(given_country)
+    country = country_code(given_country)
     fields = {
         "first_name": first or None, "last_name": last.strip() or None,
         "address_1": values.text(addr.get("Address")),
@@ -139,7 +135,7 @@ def _ship_to(address: Any, customer_name: Any, problems: list[Hold]) -> dict[str
         problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
             f"the ship-to country {fields['country']!r} is not a recognised country")))
     elif country == "US":
-        state = _us_state_code(fields["state"])
+        state = us_state_code(fields["state"])
         if state is None and is_address:
             problems.append(Hold(code=HoldReason.INVALID_VALUE if fields["state"] else
                                  HoldReason.MISSING_FIELD, message=(
