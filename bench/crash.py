@@ -1,4 +1,4 @@
-"""Exactly once under fire, large: the crash test of tests/sync/test_crash.py with more orders.
+"""Exactly once under fire, large: the crash test of tests/workflows/test_crash.py with more orders.
 
 The sync process (`orderbridge sync --once`) is SIGKILLed at random moments while it delivers,
 the QBC sandbox answers 5xx, withholds answers after acting (timeouts) and rate-limits (a
@@ -23,7 +23,7 @@ from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the rig lives with the tests
 
-from tests.sync.crash_rig import CrashPlan, run_crash
+from tests.workflows.orders.crash_rig import CrashPlan, run_crash
 
 from orderbridge.sandbox.launcher import start_sandboxes
 from orderbridge.settings import Settings

@@ -31,12 +31,12 @@ from _common import report
 from cryptography.fernet import Fernet
 
 from orderbridge.model import OrderStatus
-from orderbridge.sandbox.connect import save_sandbox_credentials
+from orderbridge.runtime.jobs import run_once
 from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import open_store, orders
-from orderbridge.sync.context import IntegrationContext, open_context
-from orderbridge.sync.jobs import run_once
+from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 SKUS = 50
 SEED = 7

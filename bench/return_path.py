@@ -29,12 +29,12 @@ from cryptography.fernet import Fernet
 from return_path_inventory import inventory_section
 
 from orderbridge.model import OrderStatus
-from orderbridge.sandbox.connect import save_sandbox_credentials
+from orderbridge.runtime.jobs import run_job, run_once
 from orderbridge.sandbox.launcher import SandboxPair, start_sandboxes
 from orderbridge.settings import Settings
 from orderbridge.store import Store, integrations, open_store, orders
-from orderbridge.sync.context import IntegrationContext, open_context
-from orderbridge.sync.jobs import run_job, run_once
+from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 SKUS = 50
 SEED = 7

@@ -28,14 +28,14 @@ import httpx
 from _common import report, stopwatch
 from cryptography.fernet import Fernet
 
+from orderbridge.runtime.jobs import run_job
 from orderbridge.sandbox.catalog import build_catalog
-from orderbridge.sandbox.connect import save_sandbox_credentials
 from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import integrations, open_store
-from orderbridge.sync.context import IntegrationContext, open_context
-from orderbridge.sync.jobs import run_job
-from orderbridge.sync.options import JobOptions
+from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.options import JobOptions
+from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 SEED = 11
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 
-from orderbridge.integration_config import IntegrationConfig
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.store.migrate import head_revision
+from orderbridge.workflows.integration_config import IntegrationConfig
 from tests.cli.conftest import Cli
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orderbridge.cli.outcomes import describe_outcome, did_something
-from orderbridge.sync.jobs import JobOutcome
+from orderbridge.runtime.jobs import JobOutcome
 
 
 def test_counts_are_described_generically() -> None:

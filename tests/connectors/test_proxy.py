@@ -69,7 +69,7 @@ def test_both_clients_go_through_the_proxy(monkeypatch: pytest.MonkeyPatch, prox
     with HouzzClient(creds, pair.houzz_url) as houzz:
         houzz.get_orders()
     with QbcClient(QBC_TOKEN, pair.qbc_url) as qbc:
-        qbc.get("/accounts/current")
+        qbc.current_account()
     assert any("method=getOrders" in line for line in ForwardProxy.seen)
     assert any(line.endswith("/accounts/current") for line in ForwardProxy.seen)
 
@@ -79,5 +79,5 @@ def test_no_proxy_bypasses_it(monkeypatch: pytest.MonkeyPatch, proxy: str,
     monkeypatch.setenv("HTTP_PROXY", proxy)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     with QbcClient(QBC_TOKEN, pair.qbc_url) as qbc:
-        qbc.get("/accounts/current")
+        qbc.current_account()
     assert ForwardProxy.seen == []

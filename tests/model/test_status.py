@@ -7,11 +7,12 @@ import pytest
 from orderbridge.model import (
     ALLOWED_TRANSITIONS,
     TERMINAL_STATUSES,
-    DeliveryState,
     Hold,
     HoldReason,
     InvalidTransitionError,
     OrderStatus,
+    OutboundEffect,
+    OutboundState,
     can_transition,
     check_transition,
     release_target,
@@ -99,7 +100,9 @@ def test_enum_values_are_the_stored_strings() -> None:
         "confirmed",
         "canceled",
     ]
-    assert [s.value for s in DeliveryState] == ["idle", "in_flight", "done"]
+    assert [s.value for s in OutboundState] == ["idle", "in_flight", "done"]
+    assert [e.value for e in OutboundEffect] == [
+        "delivery", "void", "shipment_confirmation", "channel_cancel"]
     assert HoldReason("unknown_sku") is HoldReason.UNKNOWN_SKU
     assert len(HoldReason) == 10
 

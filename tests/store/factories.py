@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from orderbridge.model import CanonicalOrder, OrderLine, Party
+from orderbridge.store.orders import DownloadedOrder, insert_downloaded
 
 ORDER_DATE = datetime(2024, 3, 1, 17, 30, tzinfo=UTC)
 
@@ -36,3 +39,16 @@ def canonical(order_id: str, cust_ref: str) -> CanonicalOrder:
         tax_amount=Decimal("3.10"),
         order_total=Decimal("31.55"),
     )
+
+
+def store_order(session: Session, integration_id: int, channel_order_id: str, *,
+                payload: dict[str, Any] | None = None, status: str | None = "Charged",
+                cust_ref: str | None = None, order_date: datetime | None = None,
+                at: datetime | None = None) -> tuple[int, bool]:
+    """One downloaded order stored as the download job stores a page: (order id, created)."""
+    order = canonical(channel_order_id, cust_ref or f"R-{channel_order_id}")
+    if order_date is not None:
+        order = order.model_copy(update={"order_date": order_date})
+    downloaded = DownloadedOrder(channel_order_id, houzz_payload(channel_order_id)
+                                 if payload is None else payload, order, status)
+    return insert_downloaded(session, integration_id, [downloaded], at=at)[channel_order_id]

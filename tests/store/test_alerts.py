@@ -9,18 +9,15 @@ from sqlalchemy import delete
 from orderbridge.store import Store
 from orderbridge.store.alerts import add_alert, list_alerts, resolve_alert, resolve_alerts
 from orderbridge.store.integrations import get_or_create_integration
-from orderbridge.store.orders import insert_downloaded
 from orderbridge.store.tables import Order
+from tests.store.factories import store_order
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 
 
 def _order(store: Store, integration_id: int, channel_order_id: str) -> int:
     with store.begin() as session:
-        order, _ = insert_downloaded(
-            session, integration_id, channel_order_id=channel_order_id, channel_payload={}
-        )
-        return order.id
+        return store_order(session, integration_id, channel_order_id)[0]
 
 
 def test_the_same_active_alert_is_raised_once(store: Store, integration_id: int) -> None:

@@ -16,9 +16,8 @@ from sqlalchemy import func, select
 from orderbridge.store import Store
 from orderbridge.store.cust_refs import reserve_cust_ref
 from orderbridge.store.integrations import get_or_create_integration
-from orderbridge.store.orders import insert_downloaded
 from orderbridge.store.tables import CustRef, Integration, Order, OrderEvent
-from tests.store.factories import houzz_payload
+from tests.store.factories import store_order
 
 T = TypeVar("T")
 THREADS = 6
@@ -58,13 +57,7 @@ def test_the_same_order_inserted_at_once_is_stored_once(store: Store, integratio
 
         def download(_: int, channel_order_id: str = channel_order_id) -> tuple[int, bool]:
             with store.begin() as session:
-                order, created = insert_downloaded(
-                    session,
-                    integration_id,
-                    channel_order_id=channel_order_id,
-                    channel_payload=houzz_payload(channel_order_id),
-                )
-                return order.id, created
+                return store_order(session, integration_id, channel_order_id)
 
         outcomes = _race(download)
         assert len({order_id for order_id, _ in outcomes}) == 1

@@ -15,8 +15,8 @@ from orderbridge.store.cust_refs import (
     reserve_cust_ref,
 )
 from orderbridge.store.integrations import get_or_create_integration
-from orderbridge.store.orders import insert_downloaded
 from orderbridge.store.tables import Order
+from tests.store.factories import store_order
 
 
 def test_the_first_free_candidate_is_reserved(store: Store, integration_id: int) -> None:
@@ -58,9 +58,7 @@ def test_running_out_of_candidates_is_an_error(store: Store, integration_id: int
 def test_a_reference_outlives_its_deleted_order(store: Store, integration_id: int) -> None:
     with store.begin() as session:
         ref = reserve_cust_ref(session, integration_id, "42", ["HZ-42"])
-        insert_downloaded(
-            session, integration_id, channel_order_id="42", channel_payload={}, cust_ref=ref
-        )
+        store_order(session, integration_id, "42", cust_ref=ref)
     with store.begin() as session:
         session.execute(delete(Order))
     with store.begin() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect, text
 
 from orderbridge.settings import Settings
 from orderbridge.store import Store, create_engine_for, open_store, upgrade
@@ -68,10 +69,10 @@ def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) ->
 
 
 def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
-    assert current_revision(fresh_store.engine) == head_revision() == "0001"
+    assert current_revision(fresh_store.engine) == head_revision() == "0002"
     upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(fresh_store.engine) == "0001"
+    assert current_revision(fresh_store.engine) == "0002"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:
@@ -108,7 +109,7 @@ def test_processes_starting_together_migrate_once(db_url: str, tmp_path: Path) -
     assert errors == []
     engine = create_engine_for(db_url)
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
 
@@ -135,3 +136,58 @@ def test_an_in_memory_sqlite_database_can_be_migrated() -> None:
         assert "orders" in inspect(store.engine).get_table_names()
     finally:
         store.close()
+
+
+def _at_revision(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def test_outbound_effects_are_named_for_existing_orders(db_url: str) -> None:
+    """0002: the calls an 0001 store had in progress keep going, each under its own name."""
+    engine = create_engine_for(db_url)
+    try:
+        _at_revision(engine, "0001")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO integrations (id, name, paused, created_at) "
+                "VALUES (1, 'm', false, CURRENT_TIMESTAMP)"))
+            rows = [  # id, status, delivery_state, attempts, cancel_state, warehouse id
+                (1, "new", "in_flight", 2, None, None),
+                (2, "at_wms", "in_flight", 1, "requested", "91"),
+                (3, "shipped", "in_flight", 1, None, "92"),
+                (4, "at_wms", "in_flight", 1, "voided_in_qbc", "93"),
+                (5, "confirmed", "done", 1, None, "94"),
+                (6, "new", "idle", 0, None, None),
+            ]
+            for order_id, status, state, attempts, cancel, wid in rows:
+                connection.execute(text(
+                    "INSERT INTO orders (id, integration_id, channel_order_id, status, "
+                    "channel_payload, delivery_state, delivery_attempts, cancel_state, "
+                    "warehouse_order_id, created_at, updated_at, version) VALUES (:id, 1, :ch, "
+                    ":status, '{}', :state, :attempts, :cancel, :wid, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP, 1)"),
+                    {"id": order_id, "ch": f"H-{order_id}", "status": status, "state": state,
+                     "attempts": attempts, "cancel": cancel, "wid": wid})
+            connection.execute(text(
+                "INSERT INTO order_events (order_id, at, kind, message, data) VALUES "
+                "(3, CURRENT_TIMESTAMP, 'confirming', 'Sending tracking', :data)"),
+                {"data": '{"request": {"shipping_method": "UPS", "tracking_numbers": ["1Z"]}}'})
+        upgrade(engine)
+        with engine.connect() as connection:
+            found = connection.execute(text(
+                "SELECT id, outbound_effect, outbound_state, outbound_attempts, outbound_request "
+                "FROM orders ORDER BY id")).all()
+        effects = [(row[0], row[1], row[2], row[3]) for row in found]
+        assert effects == [(1, "delivery", "in_flight", 2), (2, "void", "in_flight", 1),
+                           (3, "shipment_confirmation", "in_flight", 1),
+                           (4, "channel_cancel", "in_flight", 1),
+                           (5, "shipment_confirmation", "done", 1), (6, None, "idle", 0)]
+        request = found[2][4]
+        request = json.loads(request) if isinstance(request, str) else request
+        assert request == {"shipping_method": "UPS", "tracking_numbers": ["1Z"]}
+        assert all(row[4] is None for row in found if row[0] != 3)
+    finally:
+        engine.dispose()

@@ -10,63 +10,53 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from orderbridge.model import (
-    DeliveryState,
     Hold,
     HoldReason,
     InvalidTransitionError,
     OrderStatus,
+    OutboundState,
 )
 from orderbridge.store import Store
 from orderbridge.store.integrations import get_or_create_integration
 from orderbridge.store.orders import (
     change_status,
     count_by_status,
+    due_ids,
     find_order,
     get_order,
     get_order_by_channel_id,
     get_order_by_cust_ref,
-    insert_downloaded,
-    list_due,
     list_orders,
     load_canonical,
     store_canonical,
 )
 from orderbridge.store.tables import Order
 from orderbridge.store.timeline import timeline
-from tests.store.factories import ORDER_DATE, canonical, houzz_payload
+from tests.store.factories import ORDER_DATE, canonical, houzz_payload, store_order
 
 NOW = datetime(2024, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def _insert(store: Store, integration_id: int, order_id: str, **kwargs: object) -> int:
     with store.begin() as session:
-        order, _ = insert_downloaded(
-            session,
-            integration_id,
-            channel_order_id=order_id,
-            channel_payload=houzz_payload(order_id),
-            **kwargs,  # type: ignore[arg-type]
-        )
-        return order.id
+        return store_order(session, integration_id, order_id, **kwargs)[0]  # type: ignore[arg-type]
 
 
-def test_a_downloaded_order_starts_new_and_idle(store: Store, integration_id: int) -> None:
+def test_a_downloaded_order_starts_new_with_nothing_outbound(store: Store,
+                                                             integration_id: int) -> None:
     with store.begin() as session:
-        order, created = insert_downloaded(
-            session,
-            integration_id,
-            channel_order_id="100200300",
-            channel_payload=houzz_payload("100200300", Note="ünïcode"),
-            channel_status="Charged",
+        order_id, created = store_order(
+            session, integration_id, "100200300",
+            payload=houzz_payload("100200300", Note="ünïcode"),
             order_date=datetime(2024, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=-8))),
-            at=NOW,
-        )
+            at=NOW)
         assert created is True
     with store.begin() as session:
-        order = get_order(session, order.id)  # type: ignore[assignment]
+        order = get_order(session, order_id)
         assert order is not None
-        assert (order.status, order.delivery_state) == (OrderStatus.NEW, DeliveryState.IDLE)
-        assert (order.delivery_attempts, order.version) == (0, 1)
+        assert (order.status, order.outbound_effect, order.outbound_state) == (
+            OrderStatus.NEW, None, OutboundState.IDLE)
+        assert (order.outbound_attempts, order.version) == (0, 1)
         assert order.channel_payload == houzz_payload("100200300", Note="ünïcode")
         assert order.channel_status == "Charged"
         assert order.order_date == ORDER_DATE  # stored and returned as aware UTC
@@ -80,18 +70,14 @@ def test_a_downloaded_order_starts_new_and_idle(store: Store, integration_id: in
 def test_a_duplicate_download_returns_the_stored_order_untouched(
     store: Store, integration_id: int
 ) -> None:
-    first = _insert(store, integration_id, "555", channel_status="Charged")
+    first = _insert(store, integration_id, "555", status="Charged")
     with store.begin() as session:
-        again, created = insert_downloaded(
-            session,
-            integration_id,
-            channel_order_id="555",
-            channel_payload={"changed": True},
-            channel_status="Shipped",
-        )
-        assert (again.id, created) == (first, False)
-        assert again.channel_status == "Charged"
-        assert again.channel_payload == houzz_payload("555")
+        again, created = store_order(session, integration_id, "555", payload={"changed": True},
+                                     status="Shipped", cust_ref="R-OTHER")
+        assert (again, created) == (first, False)
+        order = get_order(session, first)
+        assert order is not None and order.channel_status == "Charged"
+        assert order.channel_payload == houzz_payload("555") and order.cust_ref == "R-555"
         assert len(timeline(session, first)) == 1
         assert len(session.scalars(select(Order)).all()) == 1
 
@@ -105,48 +91,30 @@ def test_the_same_channel_id_in_another_integration_is_another_order(
 
 
 def test_canonical_form_is_kept_exactly(store: Store, integration_id: int) -> None:
-    order_form = canonical("900", "HZ-900")
-    order_id = _insert(store, integration_id, "900", canonical=order_form)
+    order_id = _insert(store, integration_id, "900", cust_ref="HZ-900")
     with store.begin() as session:
         order = get_order(session, order_id)
         assert order is not None
         assert order.cust_ref == "HZ-900"
         loaded = load_canonical(order)
-    assert loaded == order_form
+    assert loaded == canonical("900", "HZ-900")
     assert loaded is not None and str(loaded.items[0].extended_amount) == "20.50"
     assert loaded.computed_total == Decimal("31.55")
 
 
-def test_store_canonical_later_and_refuse_a_mismatched_reference(
-    store: Store, integration_id: int
-) -> None:
+def test_store_canonical_refuses_a_mismatched_reference(store: Store,
+                                                        integration_id: int) -> None:
     order_id = _insert(store, integration_id, "901")
     with store.begin() as session:
         order = get_order(session, order_id)
-        assert order is not None and load_canonical(order) is None
-        store_canonical(order, canonical("901", "R-901"))
+        assert order is not None
+        changed = canonical("901", "R-901").model_copy(update={"ship_code": "EXPRESS"})
+        store_canonical(order, changed)
     with store.begin() as session:
         order = get_order(session, order_id)
-        assert order is not None and order.cust_ref == "R-901"
+        assert order is not None and load_canonical(order) == changed
         with pytest.raises(ValueError, match="differs"):
             store_canonical(order, canonical("901", "OTHER"))
-    with store.begin() as session, pytest.raises(ValueError, match="differs"):
-        insert_downloaded(
-            session,
-            integration_id,
-            channel_order_id="902",
-            channel_payload={},
-            cust_ref="A",
-            canonical=canonical("902", "B"),
-        )
-
-
-def test_an_untranslated_order_has_sql_null_canonical(store: Store, integration_id: int) -> None:
-    order_id = _insert(store, integration_id, "903")
-    with store.begin() as session:
-        assert session.scalars(select(Order.id).where(Order.canonical.is_(None))).all() == [
-            order_id
-        ]
 
 
 def test_find_an_order_by_any_of_its_ids(store: Store, integration_id: int) -> None:
@@ -194,7 +162,7 @@ def test_list_by_status_with_keyset_pages(store: Store, integration_id: int) -> 
         assert counts[OrderStatus.CONFIRMED] == 0 and set(counts) == set(OrderStatus)
 
 
-def test_list_due_respects_the_retry_schedule(store: Store, integration_id: int) -> None:
+def test_due_ids_respect_the_retry_schedule(store: Store, integration_id: int) -> None:
     ids = [_insert(store, integration_id, f"d-{n}") for n in range(3)]
     with store.begin() as session:
         later = get_order(session, ids[1])
@@ -203,12 +171,11 @@ def test_list_due_respects_the_retry_schedule(store: Store, integration_id: int)
         later.next_attempt_at = NOW + timedelta(minutes=5)
         earlier.next_attempt_at = NOW - timedelta(minutes=5)
     with store.begin() as session:
-        due = list_due(session, integration_id, OrderStatus.NEW, NOW)
-        assert [o.id for o in due] == [ids[0], ids[2]]
-        assert [o.id for o in list_due(session, integration_id, OrderStatus.NEW, NOW, 1)] == [
-            ids[0]
-        ]
-        assert list_due(session, integration_id, OrderStatus.AT_WMS, NOW) == []
+        assert due_ids(session, integration_id, OrderStatus.NEW, NOW) == [ids[0], ids[2]]
+        assert due_ids(session, integration_id, OrderStatus.NEW, NOW, limit=1) == [ids[0]]
+        assert due_ids(session, integration_id, OrderStatus.NEW, NOW, after_id=ids[0]) == [
+            ids[2]]
+        assert due_ids(session, integration_id, OrderStatus.AT_WMS, NOW) == []
 
 
 def test_hold_and_release_keep_the_hold_fields_right(store: Store, integration_id: int) -> None:

@@ -24,7 +24,12 @@ from orderbridge.cli.common import (
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import carrier_map
-from orderbridge.sync.carriers import BUILT_IN, HOUZZ_CARRIER_CODES, known_code
+from orderbridge.workflows.shipments.carriers import (
+    BUILT_IN,
+    HOUZZ_CARRIER_CODES,
+    carrier_key,
+    known_code,
+)
 
 app = typer.Typer(help="Map QuickBooks Commerce carrier names to Houzz carrier codes.",
                   no_args_is_help=True)
@@ -46,7 +51,7 @@ def carrier_map_cmd(name: NameArgument,
     with opened_store() as (_, store), store.begin() as session:
         row = integration_for_setup(session, integration)
         try:
-            carrier_map.set_carrier(session, row.id, name, spelled)
+            carrier_map.set_carrier(session, row.id, carrier_key(name), name, spelled)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     say(f"{name.strip()} → {spelled}")
@@ -81,7 +86,7 @@ def carrier_remove(name: NameArgument, integration: IntegrationOption = "default
     with opened_store() as (_, store), store.begin() as session:
         row = require_integration(session, integration)
         try:
-            removed = carrier_map.remove_carrier(session, row.id, name)
+            removed = carrier_map.remove_carrier(session, row.id, carrier_key(name))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if not removed:

@@ -27,11 +27,11 @@ from orderbridge.cli.common import (
 )
 from orderbridge.crypto import SecretBox, mask
 from orderbridge.errors import UsageError
-from orderbridge.integration_config import IntegrationConfig, config_from_rows, describe
-from orderbridge.integration_config import validated_value as checked
 from orderbridge.store import integrations
 from orderbridge.store.credentials import CONNECTORS, load_credentials
 from orderbridge.store.tables import Integration
+from orderbridge.workflows.integration_config import IntegrationConfig, config_from_rows, describe
+from orderbridge.workflows.integration_config import validated_value as checked
 
 app = typer.Typer(help="Show and change an integration's settings.", no_args_is_help=True)
 

@@ -21,7 +21,8 @@ from orderbridge.cli.demo.runner import DemoRun, run_live_demo, run_once_demo
 from orderbridge.cli.demo.snapshot import Snapshot
 from orderbridge.cli.demo.world import INTEGRATION, build_world, demo_home
 from orderbridge.errors import OrderbridgeError
-from orderbridge.runtime.stopping import StopToken, stop_on_signals
+from orderbridge.runtime.stopping import stop_on_signals
+from orderbridge.workflows.stop import StopToken
 
 CATALOG_SKUS = 40
 

@@ -25,8 +25,8 @@ from orderbridge.cli.common import (
     say,
     when,
 )
-from orderbridge.sync.context import open_context
-from orderbridge.sync.stock_report import StockRow, stock_report
+from orderbridge.workflows.context import open_context
+from orderbridge.workflows.inventory.report import StockRow, stock_report
 
 app = typer.Typer(help="Stock levels sent from QuickBooks Commerce to Houzz.",
                   no_args_is_help=True)

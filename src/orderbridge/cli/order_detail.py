@@ -32,8 +32,10 @@ def order_summary(order: Order) -> dict[str, Any]:
         "hold_reason_code": None if order.hold_reason_code is None
         else order.hold_reason_code.value,
         "hold_reason": order.hold_reason,
-        "delivery_state": order.delivery_state.value,
-        "delivery_attempts": order.delivery_attempts,
+        "outbound_effect": None if order.outbound_effect is None
+        else order.outbound_effect.value,
+        "outbound_state": order.outbound_state.value,
+        "outbound_attempts": order.outbound_attempts,
         "next_attempt_at": None if order.next_attempt_at is None
         else order.next_attempt_at.isoformat(),
         "last_error": order.last_error,
@@ -68,7 +70,7 @@ def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -
     if document["hold_reason"]:
         facts.add_row("held because", Text(f"{document['hold_reason']} "
                                            f"({document['hold_reason_code']})", style="red"))
-    facts.add_row("delivery", Text(_delivery(document)))
+    facts.add_row("outbound", Text(_outbound(document)))
     canonical = document["order"]
     if canonical is not None:
         order = CanonicalOrder.model_validate(canonical)
@@ -92,8 +94,10 @@ def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -
                          background_color="default", word_wrap=True))
 
 
-def _delivery(document: dict[str, Any]) -> str:
-    text = f"{document['delivery_state']}, {document['delivery_attempts']} attempt(s)"
+def _outbound(document: dict[str, Any]) -> str:
+    effect = (document["outbound_effect"] or "nothing sent yet").replace("_", " ")
+    text = (f"{effect}: {document['outbound_state'].replace('_', ' ')}, "
+            f"{document['outbound_attempts']} attempt(s)")
     if document["next_attempt_at"]:
         text += f", next attempt {document['next_attempt_at']}"
     if document["last_error"]:

@@ -30,13 +30,13 @@ from orderbridge.cli.outcomes import describe_outcome
 from orderbridge.errors import UsageError
 from orderbridge.model import OrderStatus
 from orderbridge.model.cancel import CancelState
+from orderbridge.runtime.jobs import JOBS, run_job
 from orderbridge.store import alerts, orders
 from orderbridge.store.tables import Order
 from orderbridge.store.tables.columns import utcnow
 from orderbridge.store.timeline import append_event
-from orderbridge.sync import verbs
-from orderbridge.sync.context import open_context
-from orderbridge.sync.jobs import JOBS, run_job
+from orderbridge.workflows.context import open_context
+from orderbridge.workflows.holds import release
 
 app = typer.Typer(help="Look at orders, and send a held or waiting one again.",
                   no_args_is_help=True)
@@ -163,7 +163,7 @@ def _make_due(session: Session, order: Order) -> str:
     at = utcnow()
     if order.status is OrderStatus.HELD:
         was = order.hold_reason or "held"
-        verbs.release(session, order, f"Released by hand (orderbridge orders retry); was: {was}",
+        release(session, order, f"Released by hand (orderbridge orders retry); was: {was}",
                       at=at)
         return f"released (was held: {was}); status {order.status.value}"
     waiting_void = order.cancel_state is CancelState.REQUESTED

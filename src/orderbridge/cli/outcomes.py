@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from orderbridge.sync.jobs import JobOutcome
+from orderbridge.runtime.jobs import JobOutcome
 
 READING_ONLY = frozenset({"pages", "seen"})
 """Counts that say a job looked, not that it did something (no log line for those alone)."""

@@ -1,6 +1,6 @@
 """`orderbridge sync`: run the workflows, once (`--once`) or on their schedules until stopped.
 
-The jobs come from `orderbridge.sync.jobs.JOBS`, in their order, so a workflow added there is
+The jobs come from `orderbridge.runtime.jobs.JOBS`, in their order, so a workflow added there is
 run here with no CLI change. `--once` exits 1 when an integration cannot run (not connected,
 or paused by a configuration failure), saying why and what fixes it; a transient failure is
 only reported (the next run retries it), exit 0.
@@ -18,13 +18,14 @@ from orderbridge.cli.common import console, fail, opened_store, reports_errors
 from orderbridge.cli.outcomes import summary_table
 from orderbridge.cli.sync_loop import run_forever
 from orderbridge.errors import UsageError
-from orderbridge.runtime.stopping import StopToken, stop_on_signals
+from orderbridge.runtime.jobs import JOBS, JobOutcome, run_once
+from orderbridge.runtime.stopping import stop_on_signals
 from orderbridge.settings import Settings
 from orderbridge.store import Store, integrations
 from orderbridge.store.credentials import CONNECTORS, configured_connectors
-from orderbridge.sync.context import open_context
-from orderbridge.sync.jobs import JOBS, JobOutcome, run_once
-from orderbridge.sync.options import JobOptions
+from orderbridge.workflows.context import open_context
+from orderbridge.workflows.options import JobOptions
+from orderbridge.workflows.stop import StopToken
 
 _CONNECT = {"houzz": "orderbridge connect houzz --token T --username U --app-name A",
             "qbc": "orderbridge connect qbc --token T"}

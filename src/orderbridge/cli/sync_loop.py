@@ -16,14 +16,15 @@ from collections.abc import Callable
 
 from orderbridge.cli.common import fail
 from orderbridge.cli.outcomes import describe_outcome, did_something
-from orderbridge.integration_config import IntegrationConfig
+from orderbridge.runtime.jobs import JobOutcome, run_job
 from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
-from orderbridge.runtime.stopping import StopToken, stop_on_signals
+from orderbridge.runtime.stopping import stop_on_signals
 from orderbridge.settings import Settings
 from orderbridge.store import Store
-from orderbridge.sync.context import IntegrationContext, open_context
-from orderbridge.sync.jobs import JobOutcome, run_job
-from orderbridge.sync.options import JobOptions
+from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.integration_config import IntegrationConfig
+from orderbridge.workflows.options import JobOptions
+from orderbridge.workflows.stop import StopToken
 
 log = logging.getLogger("orderbridge.sync")
 DEFAULT_EVERY_S = 300.0

@@ -1,4 +1,5 @@
-"""The hub's own vocabulary: canonical orders, their lifecycle and hold reasons."""
+"""The hub's own vocabulary: canonical orders, their lifecycle, hold reasons and the outbound
+effects carried out for them."""
 
 from orderbridge.model.hold import Hold, HoldReason
 from orderbridge.model.order import (
@@ -9,10 +10,10 @@ from orderbridge.model.order import (
     Shipment,
     ShippedItem,
 )
+from orderbridge.model.outbound import OutboundEffect, OutboundState
 from orderbridge.model.status import (
     ALLOWED_TRANSITIONS,
     TERMINAL_STATUSES,
-    DeliveryState,
     InvalidTransitionError,
     OrderStatus,
     can_transition,
@@ -26,13 +27,14 @@ __all__ = [
     "TERMINAL_STATUSES",
     "CanonicalOrder",
     "Dec",
-    "DeliveryState",
     "Hold",
     "HoldReason",
     "InvalidTransitionError",
     "LineType",
     "OrderLine",
     "OrderStatus",
+    "OutboundEffect",
+    "OutboundState",
     "Party",
     "Shipment",
     "ShippedItem",

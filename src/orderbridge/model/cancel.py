@@ -3,8 +3,8 @@
 A cancellation is a request from outside (the buyer canceled on Houzz, or the merchant voided
 the order in QBC) that the hub carries out in one or two steps, across crashes and workers, so
 the request itself is stored: ``orders.cancel_state``, ``NULL`` while nobody asked to cancel.
-The outbound call that carries it out (the QBC void, the Houzz cancel) reuses
-``delivery_state`` for its exactly-once protocol, as delivery does.
+The outbound call that carries it out (the QBC void, the Houzz cancel) is an outbound effect
+of its own (``model.outbound``), with the same exactly-once protocol as delivery.
 """
 
 from __future__ import annotations

@@ -97,19 +97,3 @@ def release_target(held_from: OrderStatus | None) -> OrderStatus:
     if held_from in (OrderStatus.AT_WMS, OrderStatus.SHIPPED):
         return held_from
     return OrderStatus.NEW
-
-
-class DeliveryState(StrEnum):
-    """Progress of an order's current outbound call, for exactly-once effects.
-
-    The sequence is ``idle`` → ``in_flight`` (committed *before* the remote call) → ``done``.
-    An order found ``in_flight`` after a crash is looked up remotely (QBC: by
-    ``reference_number``) before any retry.
-    """
-
-    IDLE = "idle"
-    """Nothing sent, or the last attempt failed for sure (a retry may be scheduled)."""
-    IN_FLIGHT = "in_flight"
-    """A remote call was (or is about to be) made and its outcome is not known yet."""
-    DONE = "done"
-    """The remote side confirmed the effect (e.g. QBC returned the order id)."""

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from orderbridge.runtime.stopping import StopToken
+from orderbridge.workflows.stop import StopToken
 
 log = logging.getLogger(__name__)
 

@@ -1,31 +1,15 @@
-"""A stop request that long-running jobs check between steps, so Ctrl-C finishes the current
-step cleanly instead of tearing a delivery in half."""
+"""Turning Ctrl-C and SIGTERM into a stop request the jobs honour (`workflows.stop`)."""
 
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from orderbridge.workflows.stop import StopToken
 
-class StopToken:
-    """Set once; checked by jobs between records."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def stop(self) -> None:
-        self._event.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to `seconds`; True if a stop was requested meanwhile."""
-        return self._event.wait(seconds)
+__all__ = ["StopToken", "stop_on_signals"]
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """The merchant's carrier map: which Houzz carrier code a QBC carrier name stands for.
 
-Entries are keyed by the normalised name (``sync.carriers.carrier_key``), so "Fed Ex" and
-"FEDEX" are one entry; the name as typed is kept for display. No function here commits.
+Entries are keyed by the normalised name the caller gives (the shipments workflow's
+``carrier_key``), so "Fed Ex" and "FEDEX" are one entry; the name as typed is kept for
+display. No function here commits.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from orderbridge.store._upsert import rows_affected, upsert
 from orderbridge.store.tables import CarrierMapping
-from orderbridge.sync.carriers import carrier_key
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,13 @@ class CarrierEntry:
     channel_code: str
 
 
-def _key(name: str) -> str:
-    key = carrier_key(name)
+def _key(key: str) -> str:
     if not key:
         raise ValueError("the carrier name needs at least one letter or digit")
     return key
 
 
-def set_carrier(session: Session, integration_id: int, carrier_name: str,
+def set_carrier(session: Session, integration_id: int, carrier_key: str, carrier_name: str,
                 channel_code: str) -> None:
     """Map the QBC carrier name to a Houzz carrier code (replacing an earlier entry)."""
     code = channel_code.strip()
@@ -40,18 +39,18 @@ def set_carrier(session: Session, integration_id: int, carrier_name: str,
     upsert(
         session,
         CarrierMapping,
-        {"integration_id": integration_id, "carrier_key": _key(carrier_name),
+        {"integration_id": integration_id, "carrier_key": _key(carrier_key),
          "carrier_name": carrier_name.strip(), "channel_code": code},
         conflict_on=["integration_id", "carrier_key"],
         update=["carrier_name", "channel_code"],
     )
 
 
-def remove_carrier(session: Session, integration_id: int, carrier_name: str) -> bool:
-    """Forget the entry of the carrier name; True if there was one."""
+def remove_carrier(session: Session, integration_id: int, carrier_key: str) -> bool:
+    """Forget the entry of the carrier key; True if there was one."""
     result = session.execute(delete(CarrierMapping).where(
         CarrierMapping.integration_id == integration_id,
-        CarrierMapping.carrier_key == _key(carrier_name)))
+        CarrierMapping.carrier_key == _key(carrier_key)))
     return rows_affected(result) > 0
 
 
@@ -65,7 +64,7 @@ def list_carriers(session: Session, integration_id: int) -> list[CarrierEntry]:
 
 
 def carrier_codes(session: Session, integration_id: int) -> dict[str, str]:
-    """Carrier key → Houzz code, for `sync.carriers.CarrierMap`."""
+    """Carrier key → Houzz code, for the shipments workflow's ``CarrierMap``."""
     rows = session.execute(
         select(CarrierMapping.carrier_key, CarrierMapping.channel_code)
         .where(CarrierMapping.integration_id == integration_id))

@@ -1,10 +1,10 @@
 """Orders: stored once per channel order, found by any of their ids, moved through the lifecycle.
 
-``insert_downloaded`` (one order) and ``insert_downloaded_many`` (a page, in three round trips)
-are the only ways an order enters the store and are idempotent on (integration, channel order
-id), whatever the concurrency. ``change_status`` is the one place a
+``insert_downloaded`` is the only way an order enters the store and is idempotent on
+(integration, channel order id), whatever the concurrency. ``change_status`` is the one place a
 status changes: it checks the lifecycle, keeps the hold fields right and writes the timeline
-entry in the same transaction. No function here commits.
+entry in the same transaction. ``lock_order`` / ``lock_orders`` re-read orders with their rows
+locked, for every decision that must not race another worker. No function here commits.
 """
 
 from __future__ import annotations
@@ -17,60 +17,16 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orderbridge.model import (
-    CanonicalOrder,
-    DeliveryState,
-    Hold,
-    OrderStatus,
-    check_transition,
-)
-from orderbridge.store._bulk import driver_ready_insert, inserted_rows, utc_for_driver
-from orderbridge.store._upsert import core, insert_or_ignore
-from orderbridge.store.engine import JSON_ENCODER
+from orderbridge.model import CanonicalOrder, Hold, OrderStatus, OutboundState, check_transition
+from orderbridge.store._upsert import core, insert_ignoring
 from orderbridge.store.tables import Order, OrderEvent
 from orderbridge.store.tables.columns import utcnow
-from orderbridge.store.timeline import append_event
-
-
-def insert_downloaded(
-    session: Session,
-    integration_id: int,
-    *,
-    channel_order_id: str,
-    channel_payload: dict[str, Any],
-    channel_status: str | None = None,
-    order_date: datetime | None = None,
-    cust_ref: str | None = None,
-    canonical: CanonicalOrder | None = None,
-    at: datetime | None = None,
-) -> tuple[Order, bool]:
-    """Store a downloaded channel order unless it is already stored; ``(order, created)``.
-
-    A duplicate never raises: the existing row is returned with ``created=False`` and left
-    untouched. A new order starts ``new`` / ``idle`` and its timeline gets a ``downloaded``
-    event. ``cust_ref`` defaults to the canonical order's; reserve it first
-    (``cust_refs.reserve_cust_ref``) so it cannot collide.
-    """
-    if canonical is not None:
-        cust_ref = _matching_cust_ref(cust_ref, canonical)
-    now = at or utcnow()
-    created = insert_or_ignore(
-        session,
-        Order,
-        _new_order_row(integration_id, channel_order_id, channel_payload, channel_status,
-                       order_date, cust_ref, canonical, now),
-        conflict_on=["integration_id", "channel_order_id"],
-    )
-    order = get_order_by_channel_id(session, integration_id, channel_order_id)
-    assert order is not None, "the order was inserted or already present"
-    if created:
-        append_event(session, order.id, **_downloaded_event(channel_order_id, channel_status, now))
-    return order, created
+from orderbridge.store.timeline import append_event, append_events, event_row
 
 
 @dataclass(frozen=True)
 class DownloadedOrder:
-    """One new channel order for ``insert_downloaded_many``."""
+    """One new channel order for ``insert_downloaded``."""
 
     channel_order_id: str
     channel_payload: dict[str, Any]
@@ -78,38 +34,38 @@ class DownloadedOrder:
     channel_status: str | None = None
 
 
-def insert_downloaded_many(
+def insert_downloaded(
     session: Session,
     integration_id: int,
     downloaded: Sequence[DownloadedOrder],
     *,
     at: datetime | None = None,
 ) -> dict[str, tuple[int, bool]]:
-    """``insert_downloaded`` for a page of orders: ``{channel_order_id: (order id, created)}``.
+    """Store downloaded channel orders unless already stored: ``{channel_order_id: (order id,
+    created)}``.
 
-    The same rules, in three round trips instead of three per order: one
-    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for the orders (a stored or repeated
-    channel order id is left untouched), one read of the ids of those that existed, one insert
-    of the new orders' ``downloaded`` events. Each order's ``cust_ref`` is its canonical one.
-    The rows go to the driver ready-made (``store._bulk``).
+    A stored (or, within the page, repeated) channel order id is left untouched and never
+    raises, whatever the concurrency: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` for
+    all the orders (SQLAlchemy's insertmanyvalues batches it), one read of the ids of those
+    that existed, one insert of the new orders' ``downloaded`` events. A new order starts
+    ``new`` with nothing outbound; its ``cust_ref`` is its canonical one (reserve it first,
+    ``cust_refs.reserve_cust_refs``, so it cannot collide).
     """
-    now = at or utcnow()
     if not downloaded:
         return {}
-    dialect = session.get_bind().dialect
-    utc = utc_for_driver(dialect)
-    stamp = utc(now)
-    same_for_all = {"integration_id": integration_id, "status": OrderStatus.NEW.value,
-                    "delivery_state": DeliveryState.IDLE.value, "delivery_attempts": 0,
-                    "created_at": stamp, "updated_at": stamp, "version": 1}
-    rows = [{**same_for_all, "channel_order_id": order.channel_order_id,
-             "cust_ref": order.canonical.cust_ref, "channel_status": order.channel_status,
-             "order_date": utc(order.canonical.order_date),
-             "canonical": order.canonical.model_dump_json(),
-             "channel_payload": JSON_ENCODER.encode(order.channel_payload)} for order in downloaded]
-    created: dict[str, int] = dict(inserted_rows(core(session), driver_ready_insert(
-        dialect, Order, tuple(rows[0]), ("integration_id", "channel_order_id"),
-        ("channel_order_id", "id")), rows))
+    now = at or utcnow()
+    rows = [{"integration_id": integration_id, "channel_order_id": order.channel_order_id,
+             "cust_ref": order.canonical.cust_ref, "status": OrderStatus.NEW,
+             "canonical": order.canonical.model_dump(mode="json"),
+             "channel_payload": order.channel_payload, "channel_status": order.channel_status,
+             "order_date": order.canonical.order_date, "outbound_state": OutboundState.IDLE,
+             "outbound_attempts": 0, "created_at": now, "updated_at": now, "version": 1}
+            for order in downloaded]
+    statement = insert_ignoring(session.get_bind().dialect.name, Order,
+                                ("integration_id", "channel_order_id"),
+                                returning=("channel_order_id", "id"))
+    created: dict[str, int] = {key: order_id for key, order_id in core(session).execute(
+        statement, rows)}
     result = {key: (order_id, True) for key, order_id in created.items()}
     existing = {order.channel_order_id for order in downloaded} - created.keys()
     if existing:
@@ -118,34 +74,9 @@ def insert_downloaded_many(
                 Order.integration_id == integration_id, Order.channel_order_id.in_(existing))))
     if created:
         status_of = {order.channel_order_id: order.channel_status for order in downloaded}
-        events = [{**_downloaded_event(key, status_of[key], now), "order_id": order_id}
-                  for key, order_id in created.items()]
-        for event in events:
-            event["at"], event["data"] = stamp, JSON_ENCODER.encode(event["data"])
-        core(session).execute(driver_ready_insert(dialect, OrderEvent, tuple(events[0])),
-                              events)
+        append_events(session, [event_row(order_id, **_downloaded_event(key, status_of[key], now))
+                                for key, order_id in created.items()])
     return result
-
-
-def _new_order_row(integration_id: int, channel_order_id: str, channel_payload: dict[str, Any],
-                   channel_status: str | None, order_date: datetime | None,
-                   cust_ref: str | None, canonical: CanonicalOrder | None,
-                   now: datetime) -> dict[str, Any]:
-    return {
-        "integration_id": integration_id,
-        "channel_order_id": channel_order_id,
-        "cust_ref": cust_ref,
-        "status": OrderStatus.NEW,
-        "canonical": None if canonical is None else canonical.model_dump(mode="json"),
-        "channel_payload": channel_payload,
-        "channel_status": channel_status,
-        "order_date": order_date,
-        "delivery_state": DeliveryState.IDLE,
-        "delivery_attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-    }
 
 
 def _downloaded_event(channel_order_id: str, channel_status: str | None,
@@ -173,19 +104,45 @@ def load_canonical(order: Order) -> CanonicalOrder | None:
 
 def store_canonical(order: Order, canonical: CanonicalOrder) -> None:
     """Replace the order's canonical form (its ``cust_ref`` must match the order's, if set)."""
-    for name, value in canonical_columns(order.cust_ref, canonical).items():
-        setattr(order, name, value)
-
-
-def canonical_columns(cust_ref: str | None, canonical: CanonicalOrder) -> dict[str, Any]:
-    """The columns ``store_canonical`` sets, for an order whose ``cust_ref`` is ``cust_ref``."""
-    return {"cust_ref": _matching_cust_ref(cust_ref, canonical),
-            "canonical": canonical.model_dump(mode="json")}
+    order.cust_ref = _matching_cust_ref(order.cust_ref, canonical)
+    order.canonical = canonical.model_dump(mode="json")
 
 
 def get_order(session: Session, order_id: int) -> Order | None:
     """The order with this database id, or ``None``."""
     return session.get(Order, order_id)
+
+
+def lock_order(session: Session, order_id: int) -> Order:
+    """The order re-read from the database, its row locked until the transaction ends
+    (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time anyway), so a
+    sweep and a delivery on another worker decide about the same order one after the other."""
+    order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
+    if order is None:
+        raise LookupError(f"order {order_id} is not in the store")
+    return order
+
+
+def lock_orders(session: Session, order_ids: Collection[int]) -> dict[int, Order]:
+    """``lock_order`` for many orders in one statement, by id (missing ids are left out). Rows
+    are locked in id order, so two processes locking overlapping groups cannot deadlock."""
+    if not order_ids:
+        return {}
+    found = session.scalars(
+        select(Order).where(Order.id.in_(sorted(set(order_ids)))).order_by(Order.id)
+        .with_for_update().execution_options(populate_existing=True))
+    return {order.id: order for order in found}
+
+
+def due_ids(session: Session, integration_id: int, status: OrderStatus, now: datetime, *,
+            after_id: int = 0, limit: int = 100) -> list[int]:
+    """The ids of the orders in ``status`` whose next attempt is due by ``now``, oldest first."""
+    return list(session.scalars(
+        select(Order.id)
+        .where(Order.integration_id == integration_id, Order.status == status,
+               Order.id > after_id,
+               or_(Order.next_attempt_at.is_(None), Order.next_attempt_at <= now))
+        .order_by(Order.id).limit(limit)))
 
 
 def get_order_by_channel_id(
@@ -237,23 +194,6 @@ def list_orders(
     return list(session.scalars(query))
 
 
-def list_due(
-    session: Session, integration_id: int, status: OrderStatus, now: datetime, limit: int = 100
-) -> list[Order]:
-    """Orders in ``status`` with ``next_attempt_at`` unset or not after ``now``, oldest first."""
-    query = (
-        select(Order)
-        .where(
-            Order.integration_id == integration_id,
-            Order.status == status,
-            or_(Order.next_attempt_at.is_(None), Order.next_attempt_at <= now),
-        )
-        .order_by(Order.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
 def count_by_status(session: Session, integration_id: int) -> dict[OrderStatus, int]:
     """How many orders the integration has in each status (every status present, maybe 0)."""
     counts = dict.fromkeys(OrderStatus, 0)
@@ -301,7 +241,6 @@ def change_status(
         order.hold_reason_code = None
         order.hold_reason = None
     order.status = to
-    session.flush()
     return append_event(
         session, order.id, kind=kind, message=message, data={**details, **(data or {})}, at=at
     )

@@ -8,28 +8,44 @@ says so, so the caller can write it on the order's timeline. No function here co
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orderbridge.connectors.qbc.fulfillments import Package
 from orderbridge.store._upsert import insert_or_ignore
 from orderbridge.store.tables import ShippedPackage
 
 Recorded = Literal["new", "changed", "same"]
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    """One package as the warehouse last described it."""
+
+    fulfillment_id: str
+    warehouse_order_id: str
+    carrier: str | None
+    service: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: datetime | None
+    lines: list[dict[str, Any]]
+    """``{"variant_id", "sku", "quantity"}`` per line, quantities as decimal strings."""
+    remote_updated_at: str | None
 _TRACKED = ("carrier", "service", "tracking_number", "tracking_url", "shipped_at")
 
 
-def record_package(session: Session, integration_id: int, order_id: int, package: Package, *,
-                   at: datetime) -> Recorded:
+def record_package(session: Session, integration_id: int, order_id: int,
+                   package: PackageRecord, *, at: datetime) -> Recorded:
     """Store the package, or bring its stored row up to date; what happened."""
     values = {
         "carrier": package.carrier, "service": package.service,
         "tracking_number": package.tracking_number, "tracking_url": package.tracking_url,
-        "shipped_at": package.shipped_at, "lines": package.lines_json(),
-        "remote_updated_at": package.updated_at,
+        "shipped_at": package.shipped_at, "lines": package.lines,
+        "remote_updated_at": package.remote_updated_at,
     }
     created = insert_or_ignore(session, ShippedPackage, {
         "integration_id": integration_id, "order_id": order_id,

@@ -1,7 +1,7 @@
 """An order's timeline: what happened to it, when, and the remote ids involved.
 
 The timeline is append-only; it is what ``orders show`` and the dashboard display. No function
-here commits (``append_event`` flushes, so the event has its id).
+here commits or flushes: entries are written with the caller's transaction.
 
 ``append_events`` writes many entries in one statement, for the hot paths (a page of downloaded
 orders, a delivery); it goes straight to the table, without ORM objects.
@@ -37,7 +37,6 @@ def append_event(
     """
     event = OrderEvent(order_id=order_id, kind=kind, message=message, data=data, at=at or utcnow())
     session.add(event)
-    session.flush()
     return event
 
 

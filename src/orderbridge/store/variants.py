@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,24 +16,36 @@ from orderbridge.store.tables.warehouse import WarehouseVariant
 ACTIVE = "active"
 
 
+@dataclass(frozen=True)
+class VariantRow:
+    """One warehouse variant as the index keeps it; ``record`` is the warehouse's own JSON."""
+
+    variant_id: int
+    sku: str | None
+    name: str | None
+    status: str
+    record: dict[str, Any]
+    remote_updated_at: str | None
+
+
 def upsert_variants(
-    session: Session, integration_id: int, records: list[dict[str, Any]], *, seen_at: datetime
+    session: Session, integration_id: int, variants: Sequence[VariantRow], *, seen_at: datetime
 ) -> None:
-    """Store a page of QBC variant records (one statement)."""
-    if not records:
+    """Store a page of variants (one statement)."""
+    if not variants:
         return
     rows = [
         {
             "integration_id": integration_id,
-            "variant_id": int(record["id"]),
-            "sku": (str(record.get("sku")).strip() or None) if record.get("sku") else None,
-            "name": record.get("name"),
-            "status": str(record.get("status") or ACTIVE),
-            "record": record,
-            "remote_updated_at": record.get("updated_at"),
+            "variant_id": variant.variant_id,
+            "sku": variant.sku,
+            "name": variant.name,
+            "status": variant.status,
+            "record": variant.record,
+            "remote_updated_at": variant.remote_updated_at,
             "seen_at": seen_at,
         }
-        for record in records
+        for variant in variants
     ]
     statement = _insert(session, WarehouseVariant)
     columns = ("sku", "name", "status", "record", "remote_updated_at", "seen_at")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import httpx
 import pytest
 
@@ -14,16 +17,21 @@ from orderbridge.sandbox.server import RunningServer
 def test_orders_are_read_in_pages_without_gaps(client: HouzzClient,
                                                control: httpx.Client) -> None:
     placed = control.post("/orders", json={"count": 7}).json()["order_ids"]
-    pages = list(client.iter_orders(page_size=3))
+    pages = [client.get_orders(start=start, number=3) for start in (0, 3, 6)]
     assert [len(page) for page in pages] == [3, 3, 1]
     assert sorted(order["OrderId"] for page in pages for order in page) == sorted(placed)
 
 
-def test_window_filters_on_created(client: HouzzClient, control: httpx.Client) -> None:
+def test_window_filters_on_created_in_the_houzz_zone(client: HouzzClient,
+                                                     control: httpx.Client) -> None:
     control.post("/orders", json={"count": 2, "created": "2026-01-10 09:00:00"})
     control.post("/orders", json={"count": 1, "created": "2026-03-10 09:00:00"})
-    orders = client.get_orders(date_from="2026-03-01 00:00:00", date_to="2026-03-31 23:59:59")
+    pacific = ZoneInfo("America/Los_Angeles")
+    orders = client.get_orders(created_from=datetime(2026, 3, 1, 8, 0, tzinfo=UTC),
+                               created_to=datetime(2026, 4, 1, 7, 0, tzinfo=UTC), zone=pacific)
     assert [order["Created"] for order in orders] == ["2026-03-10 09:00:00"]
+    [call] = [c for c in control.get("/calls").json()["calls"] if "getOrders" in c["query"]]
+    assert "From=2026-03-01+00%3A00%3A00" in call["query"]  # 08:00 UTC is midnight Pacific
 
 
 def test_ship_posts_comma_joined_tracking(client: HouzzClient, control: httpx.Client) -> None:
@@ -42,14 +50,16 @@ def test_cancel_and_inventory(client: HouzzClient, control: httpx.Client) -> Non
     assert control.get(f"/orders/{order_id}").json()["Status"] == "Canceled"
     sku = control.get("/listings").json()["listings"][0]["SKU"]
     client.update_inventory(sku, 4)
-    assert client.get_listing(sku)["Quantity"] in (4, "4")
+    assert control.get("/listings").json()["listings"][0]["Quantity"] in (4, "4")
     with pytest.raises(RecordRejected, match="NOPE-1"):
         client.update_inventory("NOPE-1", 1)
 
 
-def test_listings_total(client: HouzzClient) -> None:
+def test_listings_total_and_every_sku(client: HouzzClient, control: httpx.Client) -> None:
     total, listings = client.get_listings(number=4)
     assert total == 10 and len(listings) == 4
+    skus = {listing["SKU"] for listing in control.get("/listings").json()["listings"]}
+    assert set(client.iter_listing_skus()) == skus
 
 
 def test_bad_token_is_a_configuration_error(houzz_server: RunningServer,

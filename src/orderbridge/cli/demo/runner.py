@@ -20,9 +20,9 @@ from orderbridge.cli.demo.scenario import Scenario, ScenarioPlan
 from orderbridge.cli.demo.snapshot import Observer, Snapshot
 from orderbridge.cli.demo.stock_changes import note_stock_pushes
 from orderbridge.cli.demo.world import INTEGRATION, DemoWorld
+from orderbridge.runtime.jobs import JOBS, JobOutcome, run_job, run_once
 from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
-from orderbridge.runtime.stopping import StopToken
-from orderbridge.sync.jobs import JOBS, JobOutcome, run_job, run_once
+from orderbridge.workflows.stop import StopToken
 
 SYNC_EVERY_S = 3.0
 REFRESH_S = 0.5

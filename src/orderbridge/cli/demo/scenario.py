@@ -25,9 +25,9 @@ from orderbridge.cli.demo.stock_changes import stock_wave
 from orderbridge.cli.demo.warehouse_ships import ship_wave
 from orderbridge.cli.demo.world import DemoWorld
 from orderbridge.model import HoldReason, OrderStatus
-from orderbridge.runtime.stopping import StopToken
 from orderbridge.store import mappings
 from orderbridge.store.tables import Order
+from orderbridge.workflows.stop import StopToken
 
 TICK_S = 0.2
 

@@ -14,7 +14,7 @@ import httpx
 
 from orderbridge.cli.demo.feed import EventFeed
 from orderbridge.cli.demo.world import DemoWorld
-from orderbridge.sync.jobs import JobOutcome
+from orderbridge.runtime.jobs import JobOutcome
 
 INVENTORY_JOB = "inventory"
 

@@ -20,11 +20,11 @@ from orderbridge.connectors.qbc.check import check_qbc
 from orderbridge.connectors.qbc.client import QbcClient
 from orderbridge.errors import UsageError
 from orderbridge.sandbox.catalog import build_catalog
-from orderbridge.sandbox.connect import save_sandbox_credentials
 from orderbridge.sandbox.launcher import HOUZZ_CREDENTIALS, QBC_TOKEN, SandboxPair, start_sandboxes
 from orderbridge.settings import DATABASE_FILENAME, Settings, default_database_url, load_settings
 from orderbridge.store import Store, mappings, open_store
-from orderbridge.sync.context import IntegrationContext, open_context
+from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 INTEGRATION = "demo"
 SHIP_METHODS = {"STANDARD": "UPS Ground", "EXPEDITED": "UPS 2nd Day Air"}

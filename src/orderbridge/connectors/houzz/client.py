@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
+from zoneinfo import ZoneInfo
 
 import httpx
 from defusedxml import ElementTree as SafeET
 
+from orderbridge.connectors.deadline import within
 from orderbridge.connectors.houzz.errors import raise_for_ack
 from orderbridge.connectors.http import build_http_client, transport_failure
 from orderbridge.errors import RemoteError, TransientError
@@ -23,6 +26,23 @@ from orderbridge.errors import RemoteError, TransientError
 SYSTEM = "Houzz"
 DEFAULT_BASE_URL = "https://api.houzz.com"
 ORDERS_PAGE_SIZE = 100
+LISTINGS_PAGE_SIZE = 100
+HOUZZ_ZONE = ZoneInfo("America/Los_Angeles")
+"""The zone Houzz times are read in unless the integration says otherwise."""
+HOUZZ_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+def houzz_time(moment: datetime, zone: ZoneInfo) -> str:
+    """An aware moment as Houzz writes times: zone-less, in ``zone``."""
+    return moment.astimezone(zone).strftime(HOUZZ_TIME)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One product listing on Houzz."""
+
+    sku: str
+    quantity: Any
 
 
 @dataclass(frozen=True)
@@ -51,8 +71,9 @@ class HouzzClient:
                  *, transport: httpx.BaseTransport | None = None,
                  timeout: float = 30.0, max_connections: int = 20) -> None:
         self._http = build_http_client(base_url.rstrip("/"), headers=credentials.headers(),
-                                       timeout=timeout, transport=transport,
+                                       timeout_s=timeout, transport=transport,
                                        max_connections=max_connections)
+        self._timeout = timeout
 
     def close(self) -> None:
         self._http.close()
@@ -66,52 +87,47 @@ class HouzzClient:
     # -- reads ---------------------------------------------------------------------------
 
     def get_orders(self, *, status: str | None = "Charged", start: int = 0,
-                   number: int = ORDERS_PAGE_SIZE, date_from: str | None = None,
-                   date_to: str | None = None) -> list[dict[str, Any]]:
-        """One page of orders; `date_from`/`date_to` as `YYYY-MM-DD HH:MM:SS` in Houzz time."""
+                   number: int = ORDERS_PAGE_SIZE, created_from: datetime | None = None,
+                   created_to: datetime | None = None,
+                   zone: ZoneInfo = HOUZZ_ZONE) -> list[dict[str, Any]]:
+        """One page of orders created in ``created_from``..``created_to`` (aware datetimes;
+        Houzz reads them as zone-less times in ``zone``, reference §8). A page that leaves
+        out an empty ``Orders`` list is an empty page."""
         params: dict[str, str | int] = {"Start": start, "NumberOfItems": number}
         if status:
             params["Status"] = status
-        if date_from:
-            params["From"] = date_from
-        if date_to:
-            params["To"] = date_to
+        if created_from is not None:
+            params["From"] = houzz_time(created_from, zone)
+        if created_to is not None:
+            params["To"] = houzz_time(created_to, zone)
         body = self._read("getOrders", params)
-        orders = body.get("Orders")
+        orders = body.get("Orders", [])
         if not isinstance(orders, list):
             raise RemoteError(SYSTEM, "getOrders answered without an Orders list")
         return [order for order in orders if isinstance(order, dict)] + [
             {"_unparsed": order} for order in orders if not isinstance(order, dict)
         ]
 
-    def iter_orders(self, *, status: str | None = "Charged", date_from: str | None = None,
-                    date_to: str | None = None,
-                    page_size: int = ORDERS_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-        """Every page of orders in the window; stops at the first short page."""
-        start = 0
-        while True:
-            page = self.get_orders(status=status, start=start, number=page_size,
-                                   date_from=date_from, date_to=date_to)
-            yield page
-            if len(page) < page_size:
-                return
-            start += page_size
-
-    def get_listings(self, *, start: int = 0, number: int = 100,
-                     status: str = "All") -> tuple[int, list[dict[str, Any]]]:
+    def get_listings(self, *, start: int = 0, number: int = LISTINGS_PAGE_SIZE,
+                     status: str = "All") -> tuple[int, list[Listing]]:
         """One page of listings and the total count."""
         body = self._read("getListings", {"Status": status, "Start": start,
                                           "NumberOfItems": number})
         total = int(float(body.get("TotalListingCount") or 0))
         listings = body.get("Listings") or []
-        return total, [listing for listing in listings if isinstance(listing, dict)]
+        return total, [Listing(str(raw["SKU"]).strip(), raw.get("Quantity"))
+                       for raw in listings
+                       if isinstance(raw, dict) and str(raw.get("SKU") or "").strip()]
 
-    def get_listing(self, sku: str) -> dict[str, Any]:
-        body = self._read("getListing", {"SKU": sku})
-        listing = body.get("Listing")
-        if not isinstance(listing, dict):
-            raise RemoteError(SYSTEM, f"getListing answered without a Listing for {sku}")
-        return listing
+    def iter_listing_skus(self) -> Iterator[str]:
+        """The SKU of every listing, active or not, 100 a page."""
+        start = 0
+        while True:
+            total, listings = self.get_listings(start=start)
+            yield from (listing.sku for listing in listings)
+            start += LISTINGS_PAGE_SIZE
+            if not listings or start >= total:
+                return
 
     # -- writes --------------------------------------------------------------------------
 
@@ -169,7 +185,8 @@ class HouzzClient:
     def _send(self, verb: str, method: str, fmt: str, **kwargs: Any) -> httpx.Response:
         params = {"format": fmt, "method": method, **kwargs.pop("params", {})}
         try:
-            response = self._http.request(verb, "/api", params=params, **kwargs)
+            with within(self._timeout):
+                response = self._http.request(verb, "/api", params=params, **kwargs)
         except httpx.TransportError as exc:
             raise transport_failure(SYSTEM, exc) from exc
         if response.status_code == 429 or response.status_code >= 500:

@@ -7,6 +7,7 @@ integration; anything else concerns the record the call was about.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from orderbridge.errors import ConfigurationError, RecordRejected
@@ -42,3 +43,17 @@ def raise_for_ack(method: str, ack: Any, errors: Any) -> None:
     if any(hint in lowered for hint in _CONFIG_HINTS):
         raise ConfigurationError(SYSTEM, text)
     raise RecordRejected(SYSTEM, text)
+
+
+_ALREADY_SHIPPED = re.compile(r"\b(is|already|was)\s+shipped\b", re.IGNORECASE)
+_ALREADY_CANCELED = re.compile(r"\bis cancel+ed\b|already cancel+ed", re.IGNORECASE)
+
+
+def says_already_shipped(exc: RecordRejected) -> bool:
+    """Houzz refused a Ship because the order is Shipped already (an earlier attempt did it)."""
+    return bool(_ALREADY_SHIPPED.search(exc.message))
+
+
+def says_already_canceled(exc: RecordRejected) -> bool:
+    """Houzz refused a Cancel because the order is Canceled already."""
+    return bool(_ALREADY_CANCELED.search(exc.message))

@@ -10,17 +10,14 @@ from orderbridge.errors import RemoteError
 def check_qbc(client: QbcClient, location_id: int | None = None) -> CheckResult:
     """`GET /accounts/current` (the documented token test) and the location's existence."""
     try:
-        body = client.get("/accounts/current")
+        account = client.current_account()
     except RemoteError as exc:
         return CheckResult(False, "QuickBooks Commerce refused the connection",
                            problems=[exc.message])
-    account = body.get("account", {}) if isinstance(body, dict) else {}
-    locations = [int(x) for x in account.get("location_ids") or []]
-    primary = account.get("primary_location_id")
-    details = {"account": str(account.get("name") or account.get("id")),
-               "locations": ", ".join(str(x) for x in locations),
-               "primary_location_id": str(primary)}
-    if location_id is not None and location_id not in locations:
+    details = {"account": account.name or account.id,
+               "locations": ", ".join(str(x) for x in account.location_ids),
+               "primary_location_id": str(account.primary_location_id)}
+    if location_id is not None and location_id not in account.location_ids:
         return CheckResult(False, "QuickBooks Commerce has no such stock location", details,
                            [f"location {location_id} is not one of this account's locations "
                             f"({details['locations'] or 'none'}); pick one with --location-id"])

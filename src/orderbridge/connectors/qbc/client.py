@@ -1,59 +1,56 @@
-"""A client for the QuickBooks Commerce REST API: bearer token, paced by the rate-limit
-headers, retried with jittered backoff, every POST carrying an `Idempotency-Key`.
+"""A typed client for the QuickBooks Commerce REST API: one verb per thing the hub does.
 
-Retrying a POST is safe because the key makes QBC carry it out once and replay the first
-answer (reference §2); callers pass a key derived from the record so that even a retry after a
-crash, from another process, is recognised.
+Workflows call these verbs and get typed records back (``records``, ``variants``,
+``fulfillments``); QBC's paths, query parameters and envelopes stay in this package. Every
+collection is read at its largest page size, 250 (reference §3), and every call goes through
+``QbcTransport``: counted, paced by the rate-limit headers, bounded by a deadline.
 """
 
 from __future__ import annotations
 
-import json
-import random
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterator
+from datetime import datetime
+from typing import Any, TypeVar
 
-import httpx
-
-from orderbridge.clock import Clock
-from orderbridge.connectors.http import USER_AGENT, build_http_client, transport_failure
-from orderbridge.connectors.lean_http import LeanHttp, lean_http_usable
-from orderbridge.connectors.qbc.errors import SYSTEM, raise_for_status
+from orderbridge.connectors.qbc.errors import SYSTEM
+from orderbridge.connectors.qbc.fulfillments import Package, packages_from_page
 from orderbridge.connectors.qbc.pacing import RatePacer
+from orderbridge.connectors.qbc.records import (
+    Account,
+    Location,
+    Page,
+    QbcOrder,
+    account_from,
+    iso,
+    location_from,
+    order_from,
+)
+from orderbridge.connectors.qbc.transport import PAGE_SIZE, QbcTransport
+from orderbridge.connectors.qbc.variants import Variant, variant_from
 from orderbridge.errors import RemoteError, TransientError
 
 DEFAULT_BASE_URL = "https://api.tradegecko.com"
-PAGE_SIZE = 250  # the documented maximum (reference §3)
+VARIANT_STATUSES = ("active", "archived")
+T = TypeVar("T")
 
 
 class QbcClient:
-    """Talks to one QBC account."""
+    """Talks to one QBC account. Keyword arguments go to ``QbcTransport``."""
 
-    def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *,
-                 transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
-                 max_attempts: int = 5, backoff_base_s: float = 0.5, backoff_cap_s: float = 30.0,
-                 clock: Clock | None = None, sleep: Callable[[float], None] = time.sleep,
-                 pacer: RatePacer | None = None) -> None:
-        headers = {"Authorization": f"Bearer {token.strip()}",
-                   "Content-Type": "application/json", "Accept": "application/json"}
-        self._http = build_http_client(base_url.rstrip("/"), headers=headers, timeout=timeout,
-                                       transport=transport)
-        self._lean = LeanHttp(base_url, {"User-Agent": USER_AGENT, **headers}, timeout) if (
-            lean_http_usable(base_url, transport)) else None
-        """Requests skip httpx when they can (connectors.lean_http: a millisecond of CPU each)."""
-        self.pacer = pacer or RatePacer(clock=clock, sleep=sleep)
-        self._sleep = sleep
-        self._max_attempts = max_attempts
-        self._backoff = (backoff_base_s, backoff_cap_s)
-        self.calls = 0
-        self.retries = 0
+    def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, **transport: Any) -> None:
+        self.transport = QbcTransport(token, base_url, **transport)
+
+    @property
+    def pacer(self) -> RatePacer:
+        return self.transport.pacer
+
+    @property
+    def calls(self) -> int:
+        """Requests sent so far (retries included)."""
+        return self.transport.calls
 
     def close(self) -> None:
-        self._http.close()
-        if self._lean is not None:
-            self._lean.close()
+        self.transport.close()
 
     def __enter__(self) -> QbcClient:
         return self
@@ -61,89 +58,109 @@ class QbcClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- verbs ---------------------------------------------------------------------------
+    # -- orders --------------------------------------------------------------------------
 
-    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self._json(self.request("GET", path, params=params))
+    def create_order(self, payload: dict[str, Any], *, idempotency_key: str) -> QbcOrder:
+        """`POST /orders`; an answer without the new order's id is transient (the order may
+        exist: the caller looks it up before sending again)."""
+        return self._answered_order(
+            self.transport.post("/orders", payload, idempotency_key=idempotency_key),
+            "POST /orders")
 
-    def get_page(
-        self, path: str, params: dict[str, Any] | None = None
-    ) -> tuple[Any, dict[str, Any]]:
-        """One collection page and its `X-Pagination` header (keys may be missing)."""
-        response = self.request("GET", path, params=params)
-        raw = response.headers.get("X-Pagination")
-        try:
-            pagination = json.loads(raw) if raw else {}
-        except ValueError:
-            pagination = {}
-        return self._json(response), pagination if isinstance(pagination, dict) else {}
+    def get_order(self, order_id: str) -> QbcOrder:
+        return self._answered_order(self.transport.get(f"/orders/{order_id}"),
+                                    f"GET /orders/{order_id}")
 
-    def iter_collection(self, path: str, root: str,
-                        params: dict[str, Any] | None = None) -> Iterator[list[dict[str, Any]]]:
-        """Every page of a collection, 250 records at a time."""
-        page = 1
+    def void_order(self, order_id: str, *, idempotency_key: str) -> QbcOrder | None:
+        """Void the order; the order as QBC answers it (None if the answer left it out)."""
+        body = self.transport.post(f"/orders/{order_id}/actions/void", None,
+                                   idempotency_key=idempotency_key)
+        return order_from(_root(body, "order"))
+
+    def find_orders(self, references: Collection[str]) -> list[QbcOrder]:
+        """The orders (not deleted) whose `reference_number` is one of ``references``, in one
+        read: QBC's string filters take several values (reference §4)."""
+        if not references:
+            return []
+        params = {"reference_number[]": sorted(set(references))}
+        pages = self._pages("/orders", "orders", params, _each("orders", order_from))
+        return [order for page in pages for order in page.records if not order.is_deleted]
+
+    def iter_voided_orders(self, updated_since: datetime) -> Iterator[Page[QbcOrder]]:
+        """Orders voided (or otherwise updated while void) since then, a page at a time."""
+        params = {"status": "void", "updated_at_min": iso(updated_since)}
+        return self._pages("/orders", "orders", params, _each("orders", order_from))
+
+    # -- catalog and stock ---------------------------------------------------------------
+
+    def iter_variants(self, *, updated_since: datetime | None = None,
+                      statuses: Collection[str] | None = None) -> Iterator[Page[Variant]]:
+        """Variants (all of them, or those updated since then), a page at a time."""
+        params: dict[str, Any] = {}
+        if updated_since is not None:
+            params["updated_at_min"] = iso(updated_since)
+        if statuses:
+            params["status[]"] = list(statuses)
+        return self._pages("/variants", "variants", params, _each("variants", variant_from))
+
+    def iter_fulfillments(self, *, updated_since: datetime) -> Iterator[Page[Package]]:
+        """Fulfilled fulfillments updated since then, their lines sideloaded, newest first:
+        a fulfillment updated while the pages are read moves to the front, so later pages
+        shift back and nothing is skipped (at worst read twice)."""
+        params = {"updated_at_min": iso(updated_since), "status": "fulfilled",
+                  "order": "updated_at desc", "include": "fulfillment_line_items"}
+        return self._pages("/fulfillments", "fulfillments", params, packages_from_page)
+
+    # -- account -------------------------------------------------------------------------
+
+    def current_account(self) -> Account:
+        """`GET /accounts/current`: the documented test of a token."""
+        account = account_from(_root(self.transport.get("/accounts/current"), "account"))
+        if account is None:
+            raise RemoteError(SYSTEM, "GET /accounts/current answered without an account")
+        return account
+
+    def locations(self) -> list[Location]:
+        """The account's active stock locations."""
+        return [location for page in self._pages("/locations", "locations", {},
+                                                      _each("locations", location_from))
+                for location in page.records]
+
+    # -- paging --------------------------------------------------------------------------
+
+    def _pages(self, path: str, root: str, params: dict[str, Any],
+               read: Callable[[Any], list[T]]) -> Iterator[Page[T]]:
+        """Every page of a collection, 250 records at a time; ``read`` makes a page's body
+        into records (skipping what it cannot read)."""
+        number = 1
         while True:
-            body, pagination = self.get_page(path, {**(params or {}), "limit": PAGE_SIZE,
-                                                    "page": page})
-            records = body.get(root, []) if isinstance(body, dict) else []
-            yield records
-            if pagination.get("last_page") is True or len(records) < PAGE_SIZE:
+            body, pagination = self.transport.get_page(
+                path, {**params, "limit": PAGE_SIZE, "page": number})
+            raw = _root(body, root)
+            size = len(raw) if isinstance(raw, list) else 0
+            records = read(body)
+            last = pagination.get("last_page") is True or size < PAGE_SIZE
+            yield Page(records, number, last, max(size - len(records), 0))
+            if last:
                 return
-            page += 1
-
-    def post(self, path: str, body: dict[str, Any] | None = None, *,
-             idempotency_key: str | None = None) -> Any:
-        key = idempotency_key or str(uuid.uuid4())
-        return self._json(self.request("POST", path, json_body=body, idempotency_key=key))
-
-    def put(self, path: str, body: dict[str, Any], *, idempotency_key: str | None = None) -> Any:
-        return self._json(self.request("PUT", path, json_body=body,
-                                       idempotency_key=idempotency_key))
-
-    # -- transport -----------------------------------------------------------------------
-
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                json_body: dict[str, Any] | None = None,
-                idempotency_key: str | None = None) -> httpx.Response:
-        """Send with pacing and retries; raise the hub's error for a failure."""
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-        content = json.dumps(json_body).encode() if json_body is not None else None
-        what = f"{method} {path}"
-        for attempt in range(1, self._max_attempts + 1):
-            self.pacer.before_request()
-            self.calls += 1
-            try:
-                send = self._lean.request if self._lean is not None else self._http.request
-                response = send(method, path, params=params, content=content, headers=headers)
-            except httpx.TransportError as exc:
-                self.pacer.after_response({})
-                error: TransientError = transport_failure(SYSTEM, exc)
-            else:
-                self.pacer.after_response(response.headers)
-                try:
-                    raise_for_status(response, what)
-                    return response
-                except TransientError as exc:
-                    error = exc
-                    if response.status_code == 429:
-                        self.pacer.wait_until_reset(exc.retry_after)
-            if attempt == self._max_attempts:
-                raise error
-            self.retries += 1
-            if error.status != 429:
-                self._sleep(self._backoff_delay(attempt))
-        raise RemoteError(SYSTEM, f"{what}: gave up")  # pragma: no cover - loop always returns
-
-    def _backoff_delay(self, attempt: int) -> float:
-        base, cap = self._backoff
-        return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))  # full jitter
+            number += 1
 
     @staticmethod
-    def _json(response: httpx.Response) -> Any:
-        if not response.content:
-            return None
-        try:
-            return json.loads(response.content)
-        except ValueError as exc:
-            raise TransientError(SYSTEM, "answered with something that is not JSON",
-                                 status=response.status_code) from exc
+    def _answered_order(body: Any, what: str) -> QbcOrder:
+        order = order_from(_root(body, "order"))
+        if order is None:
+            raise TransientError(SYSTEM, f"{what} answered without the order's id")
+        return order
+
+
+def _root(body: Any, root: str) -> Any:
+    return body.get(root) if isinstance(body, dict) else None
+
+
+def _each(root: str, read: Callable[[Any], T | None]) -> Callable[[Any], list[T]]:
+    """Read a page record by record (records that cannot be read are left out)."""
+    def page(body: Any) -> list[T]:
+        raw = _root(body, root)
+        found = map(read, raw) if isinstance(raw, list) else ()
+        return [record for record in found if record is not None]
+    return page

@@ -8,9 +8,11 @@ the two and keeps what the tracking workflow needs. Quantities arrive as decimal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from orderbridge.connectors.qbc.records import integer, moment, text
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,12 @@ class Package:
     tracking_url: str | None
     shipped_at: datetime | None
     updated_at: str | None
+    """As QBC wrote it (kept in the store)."""
     lines: tuple[PackageLine, ...]
+
+    @property
+    def updated(self) -> datetime | None:
+        return moment(self.updated_at)
 
     def lines_json(self) -> list[dict[str, Any]]:
         return [{"variant_id": line.variant_id, "sku": line.sku, "quantity": str(line.quantity)}
@@ -59,25 +66,17 @@ def packages_from_page(body: Any) -> list[Package]:
                     if isinstance(line, dict)]
         packages.append(Package(
             fulfillment_id=fulfillment_id, warehouse_order_id=str(raw["order_id"]),
-            status=str(raw.get("status") or ""), carrier=_text(raw.get("tracking_company")),
-            service=_text(raw.get("service")), tracking_number=_text(raw.get("tracking_number")),
-            tracking_url=_text(raw.get("tracking_url")), shipped_at=_moment(raw.get("shipped_at")),
-            updated_at=_text(raw.get("updated_at")),
+            status=str(raw.get("status") or ""), carrier=text(raw.get("tracking_company")),
+            service=text(raw.get("service")), tracking_number=text(raw.get("tracking_number")),
+            tracking_url=text(raw.get("tracking_url")), shipped_at=moment(raw.get("shipped_at")),
+            updated_at=text(raw.get("updated_at")),
             lines=tuple(lines.get(fulfillment_id) or embedded)))
     return packages
 
 
 def _line(raw: dict[str, Any]) -> PackageLine:
-    variant = raw.get("variant_id")
-    return PackageLine(int(variant) if isinstance(variant, int | str) and str(variant).isdigit()
-                       else None, _text(raw.get("variant_sku")), _decimal(raw.get("quantity")))
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+    return PackageLine(integer(raw.get("variant_id")), text(raw.get("variant_sku")),
+                       _decimal(raw.get("quantity")))
 
 
 def _decimal(value: Any) -> Decimal:
@@ -85,18 +84,3 @@ def _decimal(value: Any) -> Decimal:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return Decimal(0)
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def parse_updated_at(value: str | None) -> datetime | None:
-    """A record's `updated_at` as an aware datetime (None if missing or unreadable)."""
-    return _moment(value)

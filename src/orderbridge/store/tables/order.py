@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orderbridge.model import DeliveryState, HoldReason, OrderStatus
+from orderbridge.model import HoldReason, OrderStatus, OutboundEffect, OutboundState
 from orderbridge.model.cancel import CancelState
 from orderbridge.store.tables.base import Base
 from orderbridge.store.tables.columns import JsonDocument, StrEnumType, UtcDateTime, utcnow
@@ -48,10 +48,17 @@ class Order(Base):
     """The exact body sent (or, in preview, that would be sent) to the warehouse."""
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     """The ``Idempotency-Key`` of the order's delivery, kept for retries after a crash."""
-    delivery_state: Mapped[DeliveryState] = mapped_column(
-        StrEnumType(DeliveryState, 20), server_default=DeliveryState.IDLE.value
+    outbound_effect: Mapped[OutboundEffect | None] = mapped_column(StrEnumType(OutboundEffect, 30))
+    """The outbound call the hub is carrying out for the order, or carried out last."""
+    outbound_state: Mapped[OutboundState] = mapped_column(
+        StrEnumType(OutboundState, 20), server_default=OutboundState.IDLE.value
     )
-    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Where that call is: idle, in flight (outcome unknown) or done (model.outbound)."""
+    outbound_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Attempts of ``outbound_effect`` so far (counted afresh for each effect)."""
+    outbound_request: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    """What a Houzz call in flight sends again after a crash (a delivery's request is
+    ``warehouse_payload``)."""
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     cancel_state: Mapped[CancelState | None] = mapped_column(StrEnumType(CancelState, 20))

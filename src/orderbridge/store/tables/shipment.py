@@ -3,7 +3,7 @@
 A package is one QBC fulfillment, stored once per integration (the fulfillment id is the key),
 so re-reading a window of fulfillments never records a package twice. The carrier map holds the
 merchant's own entries (QBC's free-text carrier name → Houzz carrier code); the built-in entries
-for the common carriers live in code (``orderbridge.sync.carriers``).
+for the common carriers live in code (``orderbridge.workflows.shipments.carriers``).
 """
 
 from __future__ import annotations

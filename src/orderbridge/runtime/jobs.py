@@ -1,0 +1,81 @@
+"""The job registry: each job name mapped to its workflow package, and running them for one
+integration.
+
+A job that meets a configuration failure (bad credentials, lapsed subscription) pauses the
+integration and says so; a transient failure is reported and the job runs again at its next
+turn. A paused integration runs nothing until it is reconnected or resumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from orderbridge.errors import ConfigurationError, OrderbridgeError, RemoteError
+from orderbridge.workflows.cancellations.job import cancellations
+from orderbridge.workflows.context import IntegrationContext
+from orderbridge.workflows.inventory.job import inventory
+from orderbridge.workflows.options import JobOptions
+from orderbridge.workflows.orders.delivery import deliver
+from orderbridge.workflows.orders.download import download
+from orderbridge.workflows.pause import pause, paused_reason
+from orderbridge.workflows.shipments.job import shipments
+from orderbridge.workflows.stop import StopToken, stopped
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[IntegrationContext, StopToken | None, JobOptions], Any]
+
+JOBS: dict[str, Job] = {
+    "download": download,  # workflows.orders
+    "cancellations": cancellations,  # workflows.cancellations; before deliver: never sent
+    "deliver": deliver,  # workflows.orders
+    "shipments": shipments,  # workflows.shipments
+    "inventory": inventory,  # workflows.inventory
+}
+
+
+@dataclass
+class JobOutcome:
+    """What one job run did, for the summary table and the logs."""
+
+    job: str
+    counts: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    skipped: str | None = None
+
+
+def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
+            options: JobOptions | None = None) -> JobOutcome:
+    """Run one job; never raises for a remote failure."""
+    reason = paused_reason(ctx)
+    if reason is not None:
+        return JobOutcome(name, skipped=f"integration paused: {reason}")
+    ctx.reload_config()
+    try:
+        result = JOBS[name](ctx, stop, options or JobOptions())
+    except ConfigurationError as exc:
+        with ctx.store.begin() as session:
+            pause(session, ctx, exc.message)
+        return JobOutcome(name, error=f"paused the integration: {exc}")
+    except (RemoteError, OrderbridgeError) as exc:
+        log.warning("%s job of %s failed: %s", name, ctx.name, exc)
+        return JobOutcome(name, error=str(exc))
+    is_record = dataclasses.is_dataclass(result) and not isinstance(result, type)
+    counts = dataclasses.asdict(result) if is_record else {}
+    if counts.get("paused"):
+        return JobOutcome(name, counts, error=f"paused the integration: {paused_reason(ctx)}")
+    return JobOutcome(name, counts)
+
+
+def run_once(ctx: IntegrationContext, names: list[str], stop: StopToken | None = None,
+             options: JobOptions | None = None) -> list[JobOutcome]:
+    outcomes = []
+    for name in names:
+        if stopped(stop):
+            break
+        outcomes.append(run_job(ctx, name, stop, options))
+    return outcomes

@@ -1,1 +1,0 @@
-"""The workflows (download, deliver, ...) and the domain verbs that move an order along."""
