@@ -30,7 +30,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/sandbox_throughput.py

@@ -11,10 +11,10 @@ from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orderbridge.errors import UsageError
-from orderbridge.workflows.orders.cust_ref import CHARSETS, CustRefRules
+from orderbridge.workflows.cust_ref_rules import CHARSETS, CustRefRules
 
 
 class IntegrationConfig(BaseModel):
@@ -132,6 +132,11 @@ class IntegrationConfig(BaseModel):
         if value not in CHARSETS:
             raise ValueError(f"must be one of {', '.join(CHARSETS)}")
         return value
+
+    @model_validator(mode="after")
+    def _cust_ref_rules_hold(self) -> IntegrationConfig:
+        self.cust_ref_rules  # noqa: B018 - raises ValueError when the three do not fit together
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

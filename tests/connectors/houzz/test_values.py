@@ -69,7 +69,7 @@ def test_text_is_stripped_and_never_structured(raw: Any, expected: str | None) -
 
 
 def test_storable_replaces_what_no_database_can_hold() -> None:
-    page = [{"OrderId": "12\x0034", "Address": {"City\ud800": ["Aus\udfffin", 5, None]},
+    page: list[Any] = [{"OrderId": "12\x0034", "Address": {"City\ud800": ["Aus\udfffin", 5, None]},
              "CustomerName": "Zoë 😀"}, "gar\x00bage"]
     assert values.storable(page) == [
         {"OrderId": "12\ufffd34", "Address": {"City\ufffd": ["Aus\ufffdin", 5, None]},

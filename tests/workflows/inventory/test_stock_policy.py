@@ -15,7 +15,10 @@ from orderbridge.workflows.inventory.stock_policy import StockPolicy, sellable_q
 D = Decimal
 
 
-def variant(*stock: tuple[int | str, int | str, int | str], sku: str = "A", variant_id: int = 1,
+Amount = int | str | Decimal
+
+
+def variant(*stock: tuple[int, Amount, Amount], sku: str = "A", variant_id: int = 1,
             archived: bool = False, manage_stock: bool = True,
             max_online: Decimal | None = None) -> Variant:
     """A variant with (location, on hand, committed) rows."""

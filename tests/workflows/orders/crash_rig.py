@@ -288,7 +288,7 @@ def _wait(process: subprocess.Popen[str], store: Store, trigger: tuple[str, floa
 def _sends(store: Store) -> int:
     """Deliveries started so far (polled often: plain SQL, no ORM session)."""
     with store.engine.connect() as connection:
-        return connection.execute(SENDS).scalar_one()
+        return int(connection.execute(SENDS).scalar_one())
 
 
 def _recovered(store: Store) -> int:

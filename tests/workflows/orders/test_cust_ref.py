@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orderbridge.workflows.orders.cust_ref import CHARSETS, CustRefRules, make_cust_ref
+from orderbridge.workflows.cust_ref_rules import CHARSETS, CustRefRules
+from orderbridge.workflows.orders.cust_ref import candidates
+
+
+def make_cust_ref(order_id: str, rules: CustRefRules, is_taken: Callable[[str], bool]) -> str:
+    """The first candidate not taken, as the store's reservation takes them."""
+    return next(candidate for candidate in candidates(order_id, rules) if not is_taken(candidate))
 
 
 def test_houzz_order_id_fits_as_is() -> None:

@@ -11,6 +11,7 @@ from orderbridge.model import OrderStatus
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.settings import Settings
 from orderbridge.store import Store, orders
+from orderbridge.store.tables import Order
 from orderbridge.workflows.orders.download import DownloadResult, store_page
 from tests.workflows.conftest import connect
 
@@ -18,7 +19,7 @@ GOOD_ADDRESS = {"Address": "1 Main St", "City": "Austin", "State": "TX", "Zip": 
 
 
 def _store(store: Store, settings: Settings, pair: SandboxPair,
-           page: list[Any]) -> tuple[DownloadResult, list[orders.Order]]:
+           page: list[Any]) -> tuple[DownloadResult, list[Order]]:
     ctx = connect(store, settings, pair)
     result = DownloadResult()
     with ctx.store.begin() as session:

@@ -55,7 +55,7 @@ def warehouse_id(ctx: IntegrationContext, houzz_id: str) -> int:
         return int(order.warehouse_order_id)
 
 
-def ship(pair: SandboxPair, qbc_order_id: int, carrier: str | None = "UPS",
+def ship(pair: SandboxPair, qbc_order_id: int | str, carrier: str | None = "UPS",
          tracking: str | None = "1Z999AA10123456784", *, lines: list[dict[str, Any]] | None = None,
          service: str | None = "Ground") -> dict[str, Any]:
     """The warehouse ships (everything left, or `lines`), creating a fulfilled fulfillment."""

@@ -11,40 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-CHARSETS = {
-    "alnum-dash": "A-Za-z0-9-",
-    "alnum": "A-Za-z0-9",
-    "digits": "0-9",
-}
-_OUTSIDE = {name: re.compile(f"[^{chars}]") for name, chars in CHARSETS.items()}
-
-
-@dataclass(frozen=True)
-class CustRefRules:
-    """The merchant's limits; defaults: 20 characters of letters, digits and `-`."""
-
-    max_length: int = 20
-    charset: str = "alnum-dash"
-    prefix: str = ""
-
-    def __post_init__(self) -> None:
-        if self.charset not in CHARSETS:
-            raise ValueError(f"cust_ref charset must be one of {', '.join(CHARSETS)}")
-        if self.max_length < 8:
-            raise ValueError("cust_ref max length must be at least 8")
-        if len(_clean(self.prefix, self.charset)) != len(self.prefix):
-            raise ValueError(f"cust_ref prefix {self.prefix!r} has characters outside "
-                             f"the {self.charset} charset")
-        if len(self.prefix) > self.max_length - 6:
-            raise ValueError("cust_ref prefix leaves too little room for the order number")
-
-
-def _clean(value: str, charset: str) -> str:
-    return _OUTSIDE[charset].sub("", value)
+from orderbridge.workflows.cust_ref_rules import CustRefRules, clean
 
 
 def _digest(value: str, charset: str, length: int) -> str:
@@ -57,7 +26,7 @@ def _digest(value: str, charset: str, length: int) -> str:
 def candidates(channel_order_id: str, rules: CustRefRules) -> Iterator[str]:
     """Proposed references, best first: the cleaned id, then ever more distinct forms."""
     room = rules.max_length - len(rules.prefix)
-    cleaned = _clean(channel_order_id, rules.charset).strip("-")
+    cleaned = clean(channel_order_id, rules.charset).strip("-")
     if not cleaned:
         cleaned = _digest(channel_order_id, rules.charset, min(room, 12))
     if len(cleaned) > room:  # keep the tail (the distinctive part of most ids) plus a hash
@@ -69,12 +38,3 @@ def candidates(channel_order_id: str, rules: CustRefRules) -> Iterator[str]:
         suffix = f"-{n}" if rules.charset == "alnum-dash" else str(n)
         yield rules.prefix + cleaned[: room - len(suffix)] + suffix
     raise RuntimeError(f"no free cust_ref for {channel_order_id}")  # pragma: no cover
-
-
-def make_cust_ref(channel_order_id: str, rules: CustRefRules,
-                  is_taken: Callable[[str], bool]) -> str:
-    """The first candidate not yet taken (`is_taken` asks the store)."""
-    for candidate in candidates(channel_order_id, rules):
-        if not is_taken(candidate):
-            return candidate
-    raise RuntimeError("unreachable")  # pragma: no cover

@@ -11,6 +11,7 @@ each order once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,7 +74,7 @@ def download(ctx: IntegrationContext, stop: StopToken | None = None,
         start = next_page_start(start, page_size)
 
 
-def store_page(ctx: IntegrationContext, session: Session, page: list[dict[str, Any]],
+def store_page(ctx: IntegrationContext, session: Session, page: Sequence[Any],
                result: DownloadResult) -> None:
     """Store a page's new orders in a few statements (references, orders, their events)."""
     page = storable(page)
