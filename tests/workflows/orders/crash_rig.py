@@ -167,7 +167,7 @@ def sync_environment(settings: Settings) -> dict[str, str]:
     env["ORDERBRIDGE_DATABASE_URL"] = settings.database_url
     assert settings.secret_key is not None, "the rig needs an explicit secret key"
     env["ORDERBRIDGE_SECRET_KEY"] = settings.secret_key.get_secret_value()
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[2] / "src"),
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[3] / "src"),
                                          env.get("PYTHONPATH", "")])
     return env
 
