@@ -102,7 +102,3 @@ def normalise_zip(value: str | None, country: str = "US") -> str:
     if len(digits) == 9:
         return f"{digits[:5]}-{digits[5:]}"
     return digits if len(digits) == 5 else text
-
-
-def valid_us_zip(value: str) -> bool:
-    return re.fullmatch(r"\d{5}(-\d{4})?", value) is not None

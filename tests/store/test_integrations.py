@@ -11,7 +11,6 @@ from orderbridge.store.integrations import (
     delete_setting,
     get_integration,
     get_or_create_integration,
-    get_setting,
     list_integrations,
     pause_integration,
     resume_integration,
@@ -54,14 +53,12 @@ def test_pause_and_resume(store: Store) -> None:
 
 def test_settings_are_set_replaced_listed_and_deleted(store: Store, integration_id: int) -> None:
     with store.begin() as session:
-        assert get_setting(session, integration_id, "delivery") is None
-        assert get_setting(session, integration_id, "delivery", "live") == "live"
+        assert all_settings(session, integration_id) == {}
         set_setting(session, integration_id, "delivery", "preview")
         set_setting(session, integration_id, "cust_ref.max_length", "20")
     with store.begin() as session:
         set_setting(session, integration_id, "delivery", "live")
     with store.begin() as session:
-        assert get_setting(session, integration_id, "delivery") == "live"
         assert all_settings(session, integration_id) == {
             "cust_ref.max_length": "20",
             "delivery": "live",
@@ -77,8 +74,8 @@ def test_settings_belong_to_one_integration(store: Store, integration_id: int) -
         set_setting(session, integration_id, "k", "mine")
         set_setting(session, other, "k", "theirs")
     with store.begin() as session:
-        assert get_setting(session, integration_id, "k") == "mine"
-        assert get_setting(session, other, "k") == "theirs"
+        assert all_settings(session, integration_id) == {"k": "mine"}
+        assert all_settings(session, other) == {"k": "theirs"}
 
 
 def test_nothing_is_kept_when_the_caller_rolls_back(store: Store, integration_id: int) -> None:
@@ -86,4 +83,4 @@ def test_nothing_is_kept_when_the_caller_rolls_back(store: Store, integration_id
         set_setting(session, integration_id, "k", "v")
         session.rollback()
     with store.begin() as session:
-        assert get_setting(session, integration_id, "k") is None
+        assert "k" not in all_settings(session, integration_id)

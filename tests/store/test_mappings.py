@@ -8,12 +8,10 @@ from orderbridge.store import Store
 from orderbridge.store.integrations import get_or_create_integration
 from orderbridge.store.mappings import (
     add_alias,
-    get_ship_method,
     import_aliases,
     list_aliases,
     remove_alias,
     remove_ship_method,
-    resolve_alias,
     set_ship_method,
     ship_method_map,
 )
@@ -26,8 +24,7 @@ def test_aliases_add_replace_resolve_remove(store: Store, integration_id: int) -
     with store.begin() as session:
         add_alias(session, integration_id, "HZ-LAMP", "LAMP-10")
     with store.begin() as session:
-        assert resolve_alias(session, integration_id, "HZ-CHAIR") == "CHAIR-01"
-        assert resolve_alias(session, integration_id, "hz-chair") is None  # exact match
+        assert "hz-chair" not in list_aliases(session, integration_id)  # exact match
         assert list_aliases(session, integration_id) == {
             "HZ-CHAIR": "CHAIR-01",
             "HZ-LAMP": "LAMP-10",
@@ -57,19 +54,18 @@ def test_aliases_are_per_integration(store: Store, integration_id: int) -> None:
         other = get_or_create_integration(session, "other").id
         add_alias(session, integration_id, "A", "1")
         add_alias(session, other, "A", "2")
-        assert resolve_alias(session, integration_id, "A") == "1"
-        assert resolve_alias(session, other, "A") == "2"
+        assert list_aliases(session, integration_id) == {"A": "1"}
+        assert list_aliases(session, other) == {"A": "2"}
 
 
 def test_ship_method_map(store: Store, integration_id: int) -> None:
     with store.begin() as session:
-        assert get_ship_method(session, integration_id, "STANDARD") is None
+        assert ship_method_map(session, integration_id) == {}
         set_ship_method(session, integration_id, "STANDARD", "Ground")
         set_ship_method(session, integration_id, "EXPEDITED", "2-Day")
     with store.begin() as session:
         set_ship_method(session, integration_id, "STANDARD", "UPS Ground")
     with store.begin() as session:
-        assert get_ship_method(session, integration_id, "STANDARD") == "UPS Ground"
         assert ship_method_map(session, integration_id) == {
             "EXPEDITED": "2-Day",
             "STANDARD": "UPS Ground",

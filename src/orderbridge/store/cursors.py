@@ -30,11 +30,3 @@ def set_cursor(session: Session, integration_id: int, name: str, value: str) -> 
         conflict_on=["integration_id", "name"],
         update=["value", "updated_at"],
     )
-
-
-def all_cursors(session: Session, integration_id: int) -> dict[str, str]:
-    """Every cursor of the integration, by name."""
-    rows = session.execute(
-        select(Cursor.name, Cursor.value).where(Cursor.integration_id == integration_id)
-    )
-    return {name: value for name, value in rows}

@@ -68,17 +68,6 @@ def set_setting(session: Session, integration_id: int, key: str, value: str) -> 
     )
 
 
-def get_setting(
-    session: Session, integration_id: int, key: str, default: str | None = None
-) -> str | None:
-    """The integration's value for ``key``, or ``default``."""
-    value = session.scalars(
-        select(IntegrationSetting.value).where(
-            IntegrationSetting.integration_id == integration_id, IntegrationSetting.key == key
-        )
-    ).one_or_none()
-    return default if value is None else value
-
 
 def all_settings(session: Session, integration_id: int) -> dict[str, str]:
     """Every setting of the integration, by key."""

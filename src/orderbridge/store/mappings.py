@@ -71,14 +71,6 @@ def list_aliases(session: Session, integration_id: int) -> dict[str, str]:
     return {channel: warehouse for channel, warehouse in rows}
 
 
-def resolve_alias(session: Session, integration_id: int, channel_sku: str) -> str | None:
-    """The warehouse SKU that ``channel_sku`` stands for, or ``None`` if it has no alias."""
-    return session.scalars(
-        select(SkuAlias.warehouse_sku).where(
-            SkuAlias.integration_id == integration_id, SkuAlias.channel_sku == channel_sku
-        )
-    ).one_or_none()
-
 
 def set_ship_method(
     session: Session, integration_id: int, channel_code: str, warehouse_value: str
@@ -96,15 +88,6 @@ def set_ship_method(
         update=["warehouse_value"],
     )
 
-
-def get_ship_method(session: Session, integration_id: int, channel_code: str) -> str | None:
-    """What the warehouse gets for ``channel_code``, or ``None`` if unmapped."""
-    return session.scalars(
-        select(ShipMethodMapping.warehouse_value).where(
-            ShipMethodMapping.integration_id == integration_id,
-            ShipMethodMapping.channel_code == channel_code,
-        )
-    ).one_or_none()
 
 
 def ship_method_map(session: Session, integration_id: int) -> dict[str, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.store._upsert import _insert
@@ -93,14 +93,3 @@ def active_variant_ids_by_sku(
         if sku is not None:
             found[sku].append(int(variant_id))
     return found
-
-
-def count_variants(session: Session, integration_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(WarehouseVariant)
-            .where(WarehouseVariant.integration_id == integration_id)
-        )
-        or 0
-    )

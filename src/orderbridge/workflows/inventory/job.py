@@ -7,7 +7,7 @@ One cycle:
    units on Houzz orders QBC has not committed yet (`pending_units`);
 3. push with `updateInventory` only the SKUs whose quantity differs from what Houzz last
    accepted (a SKU no QBC variant backs any more, but that Houzz was given stock for, goes to
-   0), concurrently (`inventory_push`).
+   0), concurrently (`push`).
 
 `--full` (`JobOptions.full`) re-pushes every SKU, retries the ones Houzz refused, and reads all
 Houzz listings (`getListings`) to report listings with no QBC variant and QBC SKUs Houzz does
