@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/orders.py
 	$(BIN)/python bench/crash.py
 	$(BIN)/python bench/return_path.py
+	$(BIN)/python bench/shipments.py --compare-sequential
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

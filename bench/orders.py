@@ -7,7 +7,8 @@ per 300 s). The sandboxes run in a separate process (`orderbridge sandbox`), so 
 measured here (`time.process_time()` around download + deliver) is the hub's alone.
 
 Targets (issue 3): 1.00 QBC call per delivered order, drain time within 95 % of the ideal
-N / rate, no 429, at most 2 ms of hub CPU per order.
+N / rate, no 429, at most 5 ms of hub CPU per order (issue 9: httpx and one implementation of
+each state change may cost more than the old fast paths, within that).
 
 Run: `.venv/bin/python bench/orders.py [--orders N] [--database-url URL]`. Prints a table and
 writes bench/results/orders.json (orders_postgresql.json on PostgreSQL).
@@ -17,22 +18,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-from _common import report
+from _common import Sandboxes, report, sandbox_process, set_faults
 from cryptography.fernet import Fernet
 
 from orderbridge.model import OrderStatus
 from orderbridge.runtime.jobs import run_once
-from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import open_store, orders
 from orderbridge.workflows.context import IntegrationContext, open_context
@@ -40,61 +35,6 @@ from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 SKUS = 50
 SEED = 7
-
-
-class Sandboxes:
-    """`orderbridge sandbox` running in a child process, driven through its control API."""
-
-    def __init__(self, houzz_url: str, qbc_url: str) -> None:
-        self.houzz_url, self.qbc_url = houzz_url, qbc_url
-        self.http = httpx.Client(timeout=120)
-
-    def url(self, side: str) -> str:
-        return self.houzz_url if side == "houzz" else self.qbc_url
-
-    def control(self, side: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = self.http.post(f"{self.url(side)}/_sandbox/{path}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def get(self, side: str, path: str) -> Any:
-        response = self.http.get(f"{self.url(side)}/_sandbox/{path}")
-        response.raise_for_status()
-        return response.json()
-
-
-@contextmanager
-def sandbox_process(limit: int, window_s: float) -> Iterator[Sandboxes]:
-    ports = []
-    for _ in range(2):
-        sock = bind_loopback(0)
-        ports.append(sock.getsockname()[1])
-        sock.close()
-    command = [sys.executable, "-m", "orderbridge", "sandbox", "--houzz-port", str(ports[0]),
-               "--qbc-port", str(ports[1]), "--skus", "0", "--rate-limit", str(limit),
-               "--rate-window", str(window_s)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sandboxes = Sandboxes(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
-    try:
-        deadline = time.monotonic() + 30
-        while not _prepared(sandboxes, {"limit": limit, "window_s": window_s}):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the sandboxes did not start")
-            time.sleep(0.1)
-        yield sandboxes
-    finally:
-        sandboxes.http.close()
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _prepared(sandboxes: Sandboxes, rate_limit: dict[str, Any]) -> bool:
-    """Up, and done setting its own faults (which must not land after ours)."""
-    try:
-        sandboxes.get("houzz", "faults")
-        return bool(sandboxes.get("qbc", "faults")["rate_limit"] == rate_limit)
-    except httpx.TransportError:
-        return False
 
 
 def buyer_orders(skus: list[str], count: int, *, repeat: bool) -> list[dict[str, Any]]:
@@ -121,7 +61,7 @@ def run_scenario(sandboxes: Sandboxes, settings: Settings, name: str, count: int
         sandboxes.control(side, "seed", {"skus": SKUS, "seed": SEED})
     skus = [item["SKU"] for item in sandboxes.get("houzz", "listings")["listings"]]
     sandboxes.control("houzz", "orders", {"orders": buyer_orders(skus, count, repeat=repeat)})
-    sandboxes.control("qbc", "faults", {"rate_limit": {"limit": limit, "window_s": window_s}})
+    set_faults(sandboxes, "qbc", {"rate_limit": {"limit": limit, "window_s": window_s}})
     store = open_store(settings)
     ctx = connect(store, settings, sandboxes, name)
     try:
@@ -169,7 +109,7 @@ def connect(store: Any, settings: Settings, sandboxes: Sandboxes,
 
 
 TARGETS = {"qbc_calls_per_order": "1.00", "ideal_over_actual": ">= 0.95", "qbc_429s": "0",
-           "cpu_ms_per_order": "<= 2"}
+           "cpu_ms_per_order": "<= 5"}
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
 """The inventory section of `return_path.py`: what a stock cycle of 10,000 variants costs.
 
 The sandboxes run in a child process (`orderbridge sandbox`), so their CPU does not slow the hub;
-the Houzz sandbox answers every call after `--houzz-latency-ms` (default 100 ms). Measured, from
-the sandboxes' call logs:
+the Houzz sandbox answers every call after `--houzz-latency-ms` (default 100 ms), set only once
+the child's own start-up faults are in and read back. Measured, from the sandboxes' call logs,
+each wall time beside its floor (Houzz calls / concurrency × latency; a time below it stops the
+bench, as the latency was then not in force):
 
 1. the first cycle: every SKU is new to Houzz, so all 10,000 are pushed (target < 2 minutes);
 2. a cycle after 1 % of the SKUs changed stock in QBC: ceil(10,000 / 250) = 40 QBC calls and
@@ -15,22 +17,15 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-from _common import report, stopwatch
+from _common import Sandboxes, not_below_floor, report, sandbox_process, set_faults, stopwatch
 from cryptography.fernet import Fernet
 
 from orderbridge.runtime.jobs import run_job
 from orderbridge.sandbox.catalog import build_catalog
-from orderbridge.sandbox.server import bind_loopback
 from orderbridge.settings import Settings
 from orderbridge.store import integrations, open_store
 from orderbridge.workflows.context import IntegrationContext, open_context
@@ -40,75 +35,26 @@ from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 SEED = 11
 
 
-class SandboxProcess:
-    """`orderbridge sandbox` in a child process, driven through its control API."""
-
-    def __init__(self, houzz_url: str, qbc_url: str) -> None:
-        self.urls = {"houzz": houzz_url, "qbc": qbc_url}
-        self.http = httpx.Client(timeout=300)
-
-    def post(self, side: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = self.http.post(f"{self.urls[side]}/_sandbox/{path}", json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def calls(self, side: str) -> list[dict[str, Any]]:
-        response = self.http.get(f"{self.urls[side]}/_sandbox/calls")
-        response.raise_for_status()
-        calls: list[dict[str, Any]] = response.json()["calls"]
-        self.http.delete(f"{self.urls[side]}/_sandbox/calls").raise_for_status()
-        return calls
-
-
-@contextmanager
-def sandbox_process() -> Iterator[SandboxProcess]:
-    ports = []
-    for _ in range(2):
-        sock = bind_loopback(0)
-        ports.append(sock.getsockname()[1])
-        sock.close()
-    command = [sys.executable, "-m", "orderbridge", "sandbox", "--houzz-port", str(ports[0]),
-               "--qbc-port", str(ports[1]), "--skus", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sandboxes = SandboxProcess(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                for side in ("houzz", "qbc"):
-                    sandboxes.http.get(f"{sandboxes.urls[side]}/_sandbox/faults")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the sandboxes did not start") from None
-                time.sleep(0.1)
-        yield sandboxes
-    finally:
-        sandboxes.http.close()
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _connect(store: Any, settings: Settings, sandboxes: SandboxProcess,
+def _connect(store: Any, settings: Settings, sandboxes: Sandboxes,
              concurrency: int) -> IntegrationContext:
     ctx = open_context(store, settings, "bench-inventory", create=True)
     with store.begin() as session:
         save_sandbox_credentials(session, ctx.integration_id, ctx.box,
-                                 houzz_url=sandboxes.urls["houzz"], qbc_url=sandboxes.urls["qbc"])
+                                 houzz_url=sandboxes.houzz_url, qbc_url=sandboxes.qbc_url)
         integrations.set_setting(session, ctx.integration_id, "inventory_concurrency",
                                  str(concurrency))
     ctx.reload_config()
     return ctx
 
 
-def _cycle(ctx: IntegrationContext, sandboxes: SandboxProcess, *,
+def _cycle(ctx: IntegrationContext, sandboxes: Sandboxes, *,
            full: bool = False) -> dict[str, Any]:
-    sandboxes.calls("qbc"), sandboxes.calls("houzz")  # forget what came before
+    sandboxes.calls("qbc", forget=True), sandboxes.calls("houzz", forget=True)  # a clean log
     with stopwatch() as timing:
         outcome = run_job(ctx, "inventory", None, JobOptions(full=full))
     if outcome.error:
         raise RuntimeError(f"inventory: {outcome.error}")
-    qbc, houzz = sandboxes.calls("qbc"), sandboxes.calls("houzz")
+    qbc, houzz = sandboxes.calls("qbc", forget=True), sandboxes.calls("houzz", forget=True)
     return {"qbc": len(qbc), "houzz": sum(1 for c in houzz
                                           if c.get("api_method") == "updateInventory"),
             "houzz_other": sum(1 for c in houzz if c.get("api_method") != "updateInventory"),
@@ -122,8 +68,8 @@ def inventory_section(args: argparse.Namespace) -> None:
     changed = max(1, count // 100)
     with tempfile.TemporaryDirectory() as tmp, sandbox_process() as sandboxes:
         for side in ("houzz", "qbc"):
-            sandboxes.post(side, "seed", {"skus": count, "seed": SEED})
-        sandboxes.post("houzz", "faults", {"latency_ms": latency})
+            sandboxes.control(side, "seed", {"skus": count, "seed": SEED})
+        set_faults(sandboxes, "houzz", {"latency_ms": latency})
         settings = Settings(home=Path(tmp) / "home",
                             database_url=f"sqlite:///{Path(tmp) / 'orderbridge.sqlite3'}",
                             secret_key=Fernet.generate_key().decode())
@@ -133,7 +79,7 @@ def inventory_section(args: argparse.Namespace) -> None:
             first = _cycle(ctx, sandboxes)
             rng = random.Random(SEED)
             for item in rng.sample(build_catalog(count, SEED), changed):
-                sandboxes.post("qbc", "stock", {"sku": item.sku,
+                sandboxes.control("qbc", "stock", {"sku": item.sku,
                                                 "stock_on_hand": item.stock_on_hand + 7})
             one_percent = _cycle(ctx, sandboxes)
             steady = _cycle(ctx, sandboxes)
@@ -141,6 +87,11 @@ def inventory_section(args: argparse.Namespace) -> None:
             ctx.close()
             store.close()
     pages = math.ceil(count / 250)
+    for got in (first, one_percent, steady):
+        # the floor: Houzz calls one after another in `concurrency` lanes, each `latency` long
+        got["floor_s"] = math.ceil(got["houzz"] / args.concurrency) * latency / 1000
+    not_below_floor("first cycle", first["wall_s"], first["floor_s"])
+    not_below_floor("1 % cycle", one_percent["wall_s"], one_percent["floor_s"])
     cycles = {"first cycle (all new)": first, f"{changed} changed (1 %)": one_percent,
               "nothing changed": steady}
     metrics = [("QBC calls", "qbc", f"{pages} (+1 on the first: primary location)"),
@@ -148,6 +99,7 @@ def inventory_section(args: argparse.Namespace) -> None:
                ("other Houzz calls", "houzz_other", "0"),
                ("SKUs pushed", "pushed", ""),
                ("wall time (s)", "wall_s", "first < 120"),
+               ("floor (s): Houzz calls / concurrency × latency", "floor_s", ""),
                ("hub CPU (s)", "cpu_s", "")]
     rows = [{"metric": label, **{name: got[key] for name, got in cycles.items()},
              "target": target} for label, key, target in metrics]
