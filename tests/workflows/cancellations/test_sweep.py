@@ -12,9 +12,8 @@ from orderbridge.model import OrderStatus
 from orderbridge.runtime.jobs import JOBS, run_job, run_once
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.workflows.cancellations.sweep import STRAGGLERS_ALERT
-from orderbridge.workflows.cancellations.sweep_windows import plan_windows
 from orderbridge.workflows.context import IntegrationContext
-from orderbridge.workflows.orders.download_window import PAGE_OVERLAP, Window
+from orderbridge.workflows.orders.download_window import PAGE_OVERLAP
 from tests.workflows.cancellations.helpers import (
     FLOW,
     VOID,
@@ -33,31 +32,6 @@ from tests.workflows.cancellations.helpers import (
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
 PACIFIC = ZoneInfo("America/Los_Angeles")
-
-
-def test_no_open_order_means_no_window() -> None:
-    assert plan_windows(None, [], now=NOW, max_days=60, margin=DAY) == []
-
-
-def test_the_window_starts_a_margin_before_the_oldest_open_order() -> None:
-    oldest = NOW - 10 * DAY
-    assert plan_windows(oldest, [], now=NOW, max_days=60, margin=DAY) == [
-        Window(oldest - DAY, NOW + DAY)]
-
-
-def test_orders_past_the_bound_get_narrow_windows_merged_when_close() -> None:
-    dates = [NOW - 100 * DAY, NOW - 99 * DAY, NOW - 200 * DAY, NOW - 30.5 * DAY]
-    windows = plan_windows(min(dates), dates, now=NOW, max_days=30, margin=DAY)
-    bound = NOW - 30 * DAY
-    assert windows == [
-        Window(NOW - 201 * DAY, NOW - 199 * DAY),
-        Window(NOW - 101 * DAY, NOW - 98 * DAY),
-        Window(NOW - 31.5 * DAY, bound),
-        Window(bound, NOW + DAY),
-    ]
-    for date in dates:  # every open order inside a window, with its margin
-        assert any(w.start <= date - DAY and date + DAY <= w.end or
-                   w.start <= date - DAY and w.end == bound for w in windows)
 
 
 def expected_pages(orders: int, page_size: int) -> int:

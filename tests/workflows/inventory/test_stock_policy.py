@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from orderbridge.connectors.qbc.variants import LocationStock, Variant
 from orderbridge.workflows.inventory.stock_plan import houzz_skus_by_warehouse_sku, plan_stock
-from orderbridge.workflows.inventory.stock_policy import StockPolicy, sellable_quantity
+from orderbridge.workflows.inventory.stock_policy import Sellable, StockPolicy, sellable_quantity
 
 D = Decimal
 
@@ -145,3 +145,39 @@ def test_several_variants_with_decimals_buffer_and_minimum(
         assert (got.quantity, got.rule) == (whole, "stock")
     assert got.active_variants == len(active)
     assert got.quantity <= max(available - pending - buffer, D(0))
+
+
+def test_each_rule_says_what_decided_the_quantity() -> None:
+    """The report shows every part of the result: the quantity, what was available and
+    pending, the rule that decided, and how many active variants there were."""
+    policy = StockPolicy(minimum=5, untracked_quantity=40)
+    archived = variant((1, 9, 0), archived=True)
+    assert sellable_quantity([archived], D(2), policy) == Sellable(0, D(0), D(2), "archived", 0)
+    untracked = variant((1, 9, 0), manage_stock=False)
+    assert sellable_quantity([untracked, variant((1, 1, 0), variant_id=2)], D(2), policy) == (
+        Sellable(40, D(0), D(2), "untracked", 2))
+    assert sellable_quantity([variant((1, 9, 1))], D(1), policy) == Sellable(
+        7, D(8), D(1), "stock", 1)
+    assert sellable_quantity([variant((1, 4, 0))], D(1), policy) == Sellable(
+        0, D(4), D(1), "below_minimum", 1)
+    capped = variant((1, 30, 0), max_online=D("12.5"))
+    assert sellable_quantity([capped], D(3), policy) == Sellable(
+        12, D(30), D(3), "max_online", 1)
+    capped_untracked = variant((1, 0, 0), manage_stock=False, max_online=D(6))
+    assert sellable_quantity([capped_untracked], D(0), policy) == Sellable(
+        6, D(0), D(0), "max_online", 1)
+
+
+def test_a_cap_equal_to_the_stock_leaves_the_stock_rule() -> None:
+    result = sellable_quantity([variant((1, 12, 0), max_online=D(12))], D(0), StockPolicy())
+    assert (result.quantity, result.rule) == (12, "stock")
+
+
+def test_quantities_stay_decimal_even_with_no_stock_at_the_locations() -> None:
+    result = sellable_quantity([variant((1, 5, 0))], D(0), StockPolicy(locations=frozenset({2})))
+    assert result.quantity == 0 and isinstance(result.available, Decimal)
+
+
+def test_a_single_unit_below_the_minimum_shows_nothing() -> None:
+    assert quantity([variant((1, 1, 0))], minimum=2) == 0
+    assert quantity([variant((1, 2, 0))], minimum=2) == 2

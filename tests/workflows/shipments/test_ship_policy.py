@@ -59,3 +59,44 @@ def test_unmapped_or_missing_carrier_holds_naming_the_fix() -> None:
     assert isinstance(nameless, Hold) and "default_carrier_code" in nameless.message
     assert ship_request([package("1", None, "X1", [])], CarrierMap({}, "Other"),
                         "hold") == ShipRequest("Other", ("X1",), None)
+
+
+def test_a_variant_without_any_package_is_not_shipped() -> None:
+    payload = {"order": {"order_line_items": [{"variant_id": 11, "quantity": "1"},
+                                              {"variant_id": 12, "quantity": "1"}]}}
+    assert not fully_shipped(payload, [package("1", "UPS", "A", [(11, "1")])])
+    assert fully_shipped(payload, [package("1", "UPS", "A", [(11, "1"), (12, "1")])])
+
+
+def test_an_unreadable_shipped_quantity_counts_nothing() -> None:
+    payload = {"order": {"order_line_items": [{"variant_id": 11, "quantity": "1"}]}}
+    assert not fully_shipped(payload, [package("1", "UPS", "A", [(11, "lots")])])
+
+
+def test_an_order_without_products_ships_with_its_first_package() -> None:
+    services = {"order": {"order_line_items": [{"freeform": True, "quantity": "1"}]}}
+    assert not fully_shipped(services, [])
+    assert fully_shipped(services, [package("1", "UPS", "A", [])])
+
+
+def test_a_request_describes_itself_for_the_timeline() -> None:
+    assert ShipRequest("UPS", ("1ZA", "1ZB"), "UPS").describe() == "UPS 1ZA, 1ZB"
+    assert ShipRequest("Other", (), None).describe() == "Other no tracking number"
+
+
+def test_the_holds_say_how_to_fix_them() -> None:
+    untracked = [package("7", "UPS", None, []), package("8", "UPS", None, [])]
+    held = ship_request(untracked, CarrierMap({}), "hold")
+    assert isinstance(held, Hold)
+    assert held.message == (
+        "QuickBooks Commerce shipped 2 package(s) without a tracking number (fulfillment 7, 8): "
+        "add the number in QuickBooks Commerce and the order is confirmed by itself, or run "
+        "orderbridge config set missing_tracking post to confirm such orders without it")
+    nameless = ship_request([package("1", None, "X1", [])], CarrierMap({}), "hold")
+    assert isinstance(nameless, Hold) and nameless.message == (
+        "QuickBooks Commerce shipped the order without a carrier name: set one on the "
+        "fulfillment, or a default with orderbridge config set default_carrier_code CODE")
+    unmapped = ship_request([package("1", "Acme", "X1", [])], CarrierMap({}), "hold")
+    assert isinstance(unmapped, Hold) and unmapped.message == (
+        "carrier 'Acme' has no Houzz carrier code: run orderbridge carrier map \"Acme\" CODE "
+        "(e.g. UPS, FedEx, USPS, DHL, Other)")

@@ -17,10 +17,11 @@ from orderbridge.workflows.cust_ref_rules import CustRefRules, clean
 
 
 def _digest(value: str, charset: str, length: int) -> str:
+    """``length`` (at most 12) characters of the value's SHA-256, in the charset."""
     raw = hashlib.sha256(value.encode()).digest()
     if charset == "digits":
-        return str(int.from_bytes(raw[:8], "big")).zfill(20)[:length]
-    return base64.b32encode(raw).decode().rstrip("=")[:length]
+        return str(int.from_bytes(raw[:8])).zfill(20)[:length]
+    return base64.b32encode(raw).decode()[:length]
 
 
 def candidates(channel_order_id: str, rules: CustRefRules) -> Iterator[str]:

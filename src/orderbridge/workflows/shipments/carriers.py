@@ -56,7 +56,6 @@ class CarrierMap:
     def __init__(self, merchant: Mapping[str, str], default_code: str = "") -> None:
         """`merchant`: carrier key (see `carrier_key`) → Houzz code."""
         self._entries = {**BUILT_IN_KEYS, **merchant}
-        self._merchant = dict(merchant)
         self.default_code = default_code.strip()
 
     def resolve(self, name: str | None) -> str | None:
@@ -71,10 +70,7 @@ class CarrierMap:
         if not name:
             return None
         words = _words(name)
-        whole = "".join(words)
-        if whole in self._merchant:
-            return self._merchant[whole]
-        for count in range(len(words), 0, -1):
+        for count in range(len(words), 0, -1):  # longest first; a merchant's entry wins
             code = self._entries.get("".join(words[:count]))
             if code is not None:
                 return code
