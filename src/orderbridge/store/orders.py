@@ -61,8 +61,9 @@ def insert_downloaded(
              "order_date": order.canonical.order_date, "outbound_state": OutboundState.IDLE,
              "outbound_attempts": 0, "created_at": now, "updated_at": now, "version": 1}
             for order in downloaded]
-    statement = insert_ignoring(session.get_bind().dialect.name, Order,
-                                ("integration_id", "channel_order_id"),
+    # No conflict target: racing downloads of one order collide on the channel id *and* on the
+    # cust_ref, and PostgreSQL raises on a unique index that is not an arbiter of the insert.
+    statement = insert_ignoring(session.get_bind().dialect.name, Order, None,
                                 returning=("channel_order_id", "id"))
     created: dict[str, int] = {key: order_id for key, order_id in core(session).execute(
         statement, rows)}
@@ -72,6 +73,9 @@ def insert_downloaded(
         result.update((key, (order_id, False)) for key, order_id in session.execute(
             select(Order.channel_order_id, Order.id).where(
                 Order.integration_id == integration_id, Order.channel_order_id.in_(existing))))
+    if unstored := existing - result.keys():
+        raise ValueError(f"orders {sorted(unstored)} collide with a stored order's cust_ref; "
+                         "reserve their references first (cust_refs.reserve_cust_refs)")
     if created:
         status_of = {order.channel_order_id: order.channel_status for order in downloaded}
         append_events(session, [event_row(order_id, **_downloaded_event(key, status_of[key], now))
