@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 
 from orderbridge.crypto import (
     WRONG_KEY_MESSAGE,
+    MissingKeyError,
     SecretBox,
     SecretKeyError,
     WrongKeyError,
@@ -29,15 +30,17 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_first_use_creates_a_private_home_and_key_file(tmp_path: Path) -> None:
+def test_the_first_encryption_creates_a_private_home_and_key_file(tmp_path: Path) -> None:
     home = tmp_path / "home"
     box = SecretBox.from_settings(_settings(home))
+    assert not home.exists() and box.makes_new_key  # nothing to keep secret yet
+    token = box.encrypt("hunter2")
     key_file = home / "secret.key"
     assert _mode(home) == 0o700
     assert _mode(key_file) == 0o600
     Fernet(key_file.read_bytes().strip())  # a valid key
     assert [p.name for p in home.iterdir()] == ["secret.key"]  # no temporary files left
-    token = box.encrypt("hunter2")
+    assert not box.makes_new_key
     assert SecretBox.from_settings(_settings(home)).decrypt(token) == "hunter2"
 
 
@@ -45,9 +48,36 @@ def test_an_existing_home_keeps_its_permissions(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir(mode=0o755)
     home.chmod(0o755)
-    SecretBox.from_settings(_settings(home))
+    SecretBox.from_settings(_settings(home)).encrypt("x")
     assert _mode(home) == 0o755
     assert _mode(home / "secret.key") == 0o600
+
+
+def test_a_missing_key_file_is_never_replaced_by_reading(tmp_path: Path) -> None:
+    box = SecretBox.from_settings(_settings(tmp_path))
+    token = box.encrypt("s3cret")
+    (tmp_path / "secret.key").unlink()
+    later = SecretBox.from_settings(_settings(tmp_path))
+    with pytest.raises(MissingKeyError, match=f"the key file {tmp_path / 'secret.key'} is "
+                       "missing") as caught:
+        later.decrypt(token)
+    assert caught.value.path == tmp_path / "secret.key"
+    assert later.makes_new_key and not (tmp_path / "secret.key").exists()
+
+
+def test_a_box_made_before_the_key_file_reads_it_once_it_appears(tmp_path: Path) -> None:
+    early = SecretBox.from_settings(_settings(tmp_path))  # e.g. a sync started before connect
+    token = SecretBox.from_settings(_settings(tmp_path)).encrypt("s3cret")
+    assert early.decrypt(token) == "s3cret"
+
+
+def test_a_home_that_cannot_hold_the_key_file_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    box = SecretBox.from_settings(_settings(blocker / "home"))
+    with pytest.raises(SecretKeyError, match="cannot create the key file .*ORDERBRIDGE_HOME must "
+                       "be a directory orderbridge can write"):
+        box.encrypt("x")
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o620])

@@ -4,6 +4,8 @@
   - `RemoteError` — a remote API (Houzz or QBC) did not do what was asked.
     - `TransientError` — timeouts, connection failures, 5xx, 429: retried with backoff, honouring
       `retry_after` when the remote says when.
+      - `OutcomeUnknown` — the call may have taken effect: read the record back first.
+      - `NotSent` — the request never left (the rate-limit wait was longer than allowed).
     - `ConfigurationError` — bad or expired credentials, a missing permission, a lapsed
       subscription, an unreachable host: the integration is paused and a person is told.
     - `RecordRejected` — the remote refused this one record (a 422, an `Ack` of `Error` about an
@@ -43,6 +45,16 @@ class TransientError(RemoteError):
                  retry_after: float | None = None) -> None:
         super().__init__(system, message, status=status)
         self.retry_after = retry_after
+
+
+class OutcomeUnknown(TransientError):
+    """The answer does not say whether the call took effect (an HTML page instead of an Ack,
+    a body cut short): read the record back before deciding, never take it as a refusal."""
+
+
+class NotSent(TransientError):
+    """The request never left (its wait for the rate limit would have been too long): nothing
+    happened remotely, so nothing needs looking up."""
 
 
 class ConfigurationError(RemoteError):

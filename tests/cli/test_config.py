@@ -60,7 +60,7 @@ def test_db_upgrade_and_integrations(cli: Cli, pair: SandboxPair) -> None:
     assert f"is at revision {head_revision()} (current)" in upgraded.stdout
     assert cli.invoke("integrations").stdout.startswith("No integration yet")
     cli.connect(pair, "acme", in_process=True)
-    cli.invoke("config", "set", "delivery", "preview", "--integration", "beta")
+    cli.invoke("config", "set", "delivery", "preview", "--integration", "beta", "--create")
     rows = {row["name"]: row for row in cli.invoke("integrations", "--json").json()}
     assert rows["acme"]["connected"] == ["houzz", "qbc"]
     assert rows["beta"]["connected"] == []

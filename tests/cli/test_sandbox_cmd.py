@@ -45,7 +45,12 @@ def test_sandbox_command_serves_seeded_apis_until_interrupted() -> None:
         assert qbc.headers["X-Rate-Limit-Limit"] == "50"
     finally:
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=15)
+        try:
+            rest, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave it running for a later test to trip over
+            process.communicate()
+            raise
     assert process.returncode == 0
     assert "Stopping the sandboxes" in rest
 

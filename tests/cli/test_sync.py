@@ -51,8 +51,8 @@ def test_sync_needs_connected_integrations_and_known_jobs(cli: Cli, pair: Sandbo
 
 def test_sync_runs_on_schedule_until_ctrl_c(cli: Cli, pair: SandboxPair) -> None:
     cli.connect(pair, in_process=True)
-    cli.invoke("config", "set", "download_every_s", "0.5")
-    cli.invoke("config", "set", "deliver_every_s", "0.5")
+    cli.invoke("config", "set", "download_every_s", "1")
+    cli.invoke("config", "set", "deliver_every_s", "1")
     process = cli.start("sync")
     try:
         placed = place(pair, 3)  # placed while the loop runs: a later cycle picks them up
@@ -64,7 +64,7 @@ def test_sync_runs_on_schedule_until_ctrl_c(cli: Cli, pair: SandboxPair) -> None
         result = cli.interrupt(process)
     assert sorted(o["reference_number"] for o in qbc_orders(pair)) == sorted(placed)
     assert result.code == 0, result.stderr
-    assert "default/deliver every 0.5s" in result.stderr
+    assert "default/deliver every 1s" in result.stderr
     assert "default/deliver: delivered" in result.stderr
     assert "Stop requested: finishing the current step" in result.stderr
     assert result.stderr.rstrip().endswith("Stopped cleanly.")

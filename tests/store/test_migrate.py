@@ -41,6 +41,7 @@ TABLES = {
     "integration_settings",
     "integrations",
     "inventory_levels",
+    "job_leases",
     "order_events",
     "orders",
     "ship_method_map",
@@ -69,10 +70,10 @@ def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) ->
 
 
 def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
-    assert current_revision(fresh_store.engine) == head_revision() == "0002"
+    assert current_revision(fresh_store.engine) == head_revision() == "0003"
     upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(fresh_store.engine) == "0002"
+    assert current_revision(fresh_store.engine) == "0003"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:

@@ -2,7 +2,8 @@
 
 A merchant never sees a traceback for a problem they can fix: errors of the hub (bad input, a
 refused connection, a missing or wrong encryption key, an unreachable database) become one red
-line saying what to do, and exit code 1. `reports_errors` wraps each command to that effect.
+line saying what to do, and exit code 1. `reports_errors` wraps each command to that effect, and
+`--integration` is checked as it is parsed, for every command at once.
 """
 
 from __future__ import annotations
@@ -30,15 +31,44 @@ from orderbridge.errors import OrderbridgeError, UsageError
 from orderbridge.settings import Settings, load_settings
 from orderbridge.store import Store, integrations, open_store
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
+from orderbridge.store.mappings import unprintable_character
 from orderbridge.store.tables import Integration
 
 P = ParamSpec("P")
 R = TypeVar("R")
+N = TypeVar("N", str, str | None)
+
+MAX_INTEGRATION_NAME = 64
+
+
+def checked_integration_name(name: N) -> N:
+    """The `--integration` value, or one red line if no integration could be called that (a
+    typer callback: the check runs before the command, whatever the command)."""
+    if name is None:
+        return name
+    if not name.strip():
+        fail("the integration name is empty; give a name with --integration NAME, or leave the "
+             "option out to use the 'default' integration")
+    bad = unprintable_character(name)
+    if bad is not None:
+        fail(f"the integration name {name!r} holds the control character U+{ord(bad):04X}; "
+             "use letters, digits, spaces, - or _")
+    if name != name.strip():
+        fail(f"the integration name {name!r} starts or ends with a space; write it without")
+    if len(name) > MAX_INTEGRATION_NAME:
+        fail(f"the integration name is {len(name)} characters long; at most "
+             f"{MAX_INTEGRATION_NAME} are allowed")
+    return name
+
 
 IntegrationOption = Annotated[
-    str, typer.Option("--integration", "-i", help="Which integration (merchant) to act on.")
+    str, typer.Option("--integration", "-i", help="Which integration (merchant) to act on.",
+                      callback=checked_integration_name)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+CreateOption = Annotated[bool, typer.Option(
+    "--create", help="Create the integration if there is none of that name yet (the "
+    "'default' integration is created without it).")]
 
 _PIPE_WIDTH = 160  # tables piped to a file or a log are not squeezed into 80 columns
 
@@ -97,7 +127,12 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             fail(f"ORDERBRIDGE_DATABASE_URL is not a usable database URL: {exc}")
         except OperationalError as exc:
             fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]} "
-                 "(check ORDERBRIDGE_DATABASE_URL)")
+                 "(check ORDERBRIDGE_DATABASE_URL, or that ORDERBRIDGE_HOME is a directory "
+                 "orderbridge can write)")
+        except OSError as exc:
+            if exc.filename is None:  # not about a file: not something we expected
+                raise
+            fail(f"cannot use {exc.filename}: {exc.strerror or exc}")
 
     return wrapper
 
@@ -106,11 +141,23 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 def opened_store() -> Iterator[tuple[Settings, Store]]:
     """The process settings and the store they name (migrated on first use), closed after."""
     settings = load_settings()
-    store = open_store(settings)
+    try:
+        store = open_store(settings)
+    except OSError as exc:  # the database file or its directory cannot be made
+        raise UsageError(unwritable(settings, exc)) from None
     try:
         yield settings, store
     finally:
         store.close()
+
+
+def unwritable(settings: Settings, exc: OSError) -> str:
+    """What to say when a file of orderbridge's cannot be created."""
+    where = f"{exc.filename} ({exc.strerror or exc})"
+    if exc.filename is not None and str(exc.filename).startswith(str(settings.home)):
+        return (f"cannot create {where}: ORDERBRIDGE_HOME ({settings.home}) must be a "
+                "directory orderbridge can write; set ORDERBRIDGE_HOME to one")
+    return f"cannot create {where}; check ORDERBRIDGE_DATABASE_URL"
 
 
 def require_integration(session: Session, name: str) -> Integration:
@@ -124,11 +171,22 @@ def require_integration(session: Session, name: str) -> Integration:
     return integration
 
 
-def integration_for_setup(session: Session, name: str) -> Integration:
-    """The integration, created if missing (settings and mappings may come before `connect`)."""
+def integration_for_setup(session: Session, name: str, *, create: bool | None = None
+                          ) -> Integration:
+    """The integration, created if missing when `create` is set (settings and mappings may come
+    before `connect`). The 'default' integration is created without asking: a merchant's first
+    command is often `config set`. Any other name is created only on `--create`, so a typo never
+    makes a second, empty integration; `create=None` is for commands without that flag."""
     existing = integrations.get_integration(session, name)
     if existing is not None:
         return existing
+    if name != DEFAULT_INTEGRATION and not create:
+        known = [i.name for i in integrations.list_integrations(session)]
+        hint = f" (known: {', '.join(known)})" if known else ""
+        how = ("add --create to create it" if create is False else
+               f"create it first with orderbridge config set KEY VALUE --integration {name} "
+               "--create, or orderbridge connect")
+        raise UsageError(f"there is no integration named {name!r}{hint}; {how}")
     created = integrations.get_or_create_integration(session, name)
     if name != DEFAULT_INTEGRATION:
         say(f"Created integration {name!r}.")

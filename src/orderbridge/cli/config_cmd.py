@@ -1,8 +1,9 @@
 """`orderbridge config set|show|unset`: an integration's settings, validated on the way in.
 
 Every key, its default and what it does come from `IntegrationConfig`, so a setting added there
-shows up here with no CLI change. `config show` also shows the connections (secrets masked)
-and whether the integration is paused.
+shows up here with no CLI change. `config show` also shows the connections (secrets masked),
+whether the integration is paused, and the stored values that run at their default because
+they are not allowed (any more).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
+from typer.core import TyperCommand, TyperOption
 
 from orderbridge.cli.common import (
+    CreateOption,
     IntegrationOption,
     JsonOption,
     console,
@@ -29,8 +32,14 @@ from orderbridge.crypto import SecretBox, mask
 from orderbridge.errors import UsageError
 from orderbridge.store import integrations
 from orderbridge.store.credentials import CONNECTORS, load_credentials
+from orderbridge.store.integrations import DEFAULT_INTEGRATION
 from orderbridge.store.tables import Integration
-from orderbridge.workflows.integration_config import IntegrationConfig, config_from_rows, describe
+from orderbridge.workflows.integration_config import (
+    IntegrationConfig,
+    config_from_rows,
+    config_problems,
+    describe,
+)
 from orderbridge.workflows.integration_config import validated_value as checked
 
 app = typer.Typer(help="Show and change an integration's settings.", no_args_is_help=True)
@@ -38,14 +47,46 @@ app = typer.Typer(help="Show and change an integration's settings.", no_args_is_
 KeyArgument = Annotated[str, typer.Argument(help="Setting name (see: orderbridge config show).")]
 
 
-@app.command("set")
+class _NegativeNumbersAreValues(TyperCommand):
+    """`config set window_overlap_hours -1` must reach the validation (which says what is
+    allowed), not be read as an unknown option `-1` (or `-inf` as `-i nf`): a negative number
+    among the arguments, unless it is an option's value, is moved after `--`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        valued = {name for param in self.params
+                  if isinstance(param, TyperOption) and not param.is_flag for name in param.opts}
+        end = args.index("--") if "--" in args else len(args)
+        kept: list[str] = []
+        numbers: list[str] = []
+        for index, arg in enumerate(args[:end]):
+            value_of_option = index > 0 and args[index - 1] in valued
+            (numbers if _negative_number(arg) and not value_of_option else kept).append(arg)
+        if numbers:
+            args = [*kept, "--", *numbers, *args[end + 1:]]
+        return super().parse_args(ctx, args)
+
+
+def _negative_number(arg: str) -> bool:
+    try:
+        float(arg)
+    except ValueError:
+        return False
+    return arg.startswith("-")
+
+
+@app.command("set", cls=_NegativeNumbersAreValues)
 @reports_errors
 def config_set(key: KeyArgument,
                value: Annotated[str, typer.Argument(help="New value.")],
-               integration: IntegrationOption = "default") -> None:
-    """Change a setting (e.g. `config set delivery preview`)."""
+               integration: IntegrationOption = "default",
+               create: CreateOption = False) -> None:
+    """Change a setting (e.g. `config set delivery preview`).
+
+    The 'default' integration is created by its first setting; another integration must exist
+    (see: orderbridge integrations) or be created here with --create.
+    """
     with opened_store() as (_, store), store.begin() as session:
-        row = integration_for_setup(session, integration)
+        row = integration_for_setup(session, integration, create=create)
         text = checked(integrations.all_settings(session, row.id), key, value.strip())
         integrations.set_setting(session, row.id, key, text)
     say(f"{key} = {text} (integration {integration!r})")
@@ -75,6 +116,8 @@ def config_show(integration: IntegrationOption = "default", as_json: JsonOption 
     if as_json:
         print_json(document)
         return
+    for problem in document["problems"]:
+        console(stderr=True).print(Text(f"Warning: {problem}", style="yellow"))
     out = console()
     paused = (f"PAUSED: {document['paused_reason']} (fix it, then orderbridge resume)"
               if document["paused"] else "running")
@@ -102,6 +145,7 @@ def config_show(integration: IntegrationOption = "default", as_json: JsonOption 
 def _document(session: Session, row: Integration, box: SecretBox) -> dict[str, Any]:
     rows = integrations.all_settings(session, row.id)
     effective = config_from_rows(rows)
+    problems = config_problems(rows, None if row.name == DEFAULT_INTEGRATION else row.name)
     settings = {}
     for key, default, description in describe():
         value = getattr(effective, key)
@@ -116,4 +160,4 @@ def _document(session: Session, row: Integration, box: SecretBox) -> dict[str, A
             "updated_at": stored.updated_at.isoformat(),
         }
     return {"integration": row.name, "paused": row.paused, "paused_reason": row.paused_reason,
-            "connections": connections, "settings": settings}
+            "connections": connections, "settings": settings, "problems": problems}

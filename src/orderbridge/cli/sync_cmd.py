@@ -1,9 +1,10 @@
 """`orderbridge sync`: run the workflows, once (`--once`) or on their schedules until stopped.
 
 The jobs come from `orderbridge.runtime.jobs.JOBS`, in their order, so a workflow added there is
-run here with no CLI change. `--once` exits 1 when an integration cannot run (not connected,
-or paused by a configuration failure), saying why and what fixes it; a transient failure is
-only reported (the next run retries it), exit 0.
+run here with no CLI change. `--once` prints its table whatever happened and exits 1 when an
+integration cannot run (not connected, or paused by a configuration failure), saying why and
+what fixes it, or when a job failed (a transient failure: the next run retries it), so a cron
+job or a monitor sees the night that did not go well.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from orderbridge.cli.common import console, fail, opened_store, reports_errors
 from orderbridge.cli.outcomes import summary_table
 from orderbridge.cli.sync_loop import run_forever
-from orderbridge.errors import UsageError
+from orderbridge.errors import OrderbridgeError, UsageError
 from orderbridge.runtime.jobs import JOBS, JobOutcome, run_once
 from orderbridge.runtime.stopping import stop_on_signals
 from orderbridge.settings import Settings
@@ -113,22 +114,18 @@ def _problem(session: Session, integration_id: int, name: str, paused: bool,
 
 def _sync_once(store: Store, settings: Settings, targets: list[str], names: list[str],
                options: JobOptions) -> int:
+    """Each integration's jobs in turn; one integration's failure never stops the next, and
+    the table is printed whatever happened. Exit 1 when anything failed or cannot run."""
     rows: list[tuple[str, JobOutcome]] = []
     problems: list[str] = []
     with stop_on_signals(StopToken()) as stop:
         for name in targets:
-            before = cannot_run(store, name)
-            if before is not None:
-                problems.append(before[0])
-                continue
-            ctx = open_context(store, settings, name)
             try:
-                rows.extend((name, outcome) for outcome in run_once(ctx, names, stop, options))
-            finally:
-                ctx.close()
-            after = cannot_run(store, name)
-            if after is not None:
-                problems.append(after[0])
+                rows.extend((name, outcome) for outcome in
+                            _run_integration(store, settings, name, names, stop, options,
+                                             problems))
+            except OrderbridgeError as exc:
+                problems.append(f"integration {name!r}: {exc}")
             if stop.stopped:
                 break
     if rows:
@@ -136,4 +133,23 @@ def _sync_once(store: Store, settings: Settings, targets: list[str], names: list
     err = console(stderr=True)
     for problem in problems:
         err.print(f"[red]Error:[/red] {escape(problem)}", highlight=False)
-    return 1 if problems else 0
+    failed = any(outcome.error for _, outcome in rows)
+    return 1 if problems or failed else 0
+
+
+def _run_integration(store: Store, settings: Settings, name: str, names: list[str],
+                     stop: StopToken, options: JobOptions,
+                     problems: list[str]) -> list[JobOutcome]:
+    before = cannot_run(store, name)
+    if before is not None:
+        problems.append(before[0])
+        return []
+    ctx = open_context(store, settings, name)
+    try:
+        outcomes = run_once(ctx, names, stop, options)
+    finally:
+        ctx.close()
+    after = cannot_run(store, name)
+    if after is not None:
+        problems.append(after[0])
+    return outcomes

@@ -3,7 +3,9 @@ integration.
 
 A job that meets a configuration failure (bad credentials, lapsed subscription) pauses the
 integration and says so; a transient failure is reported and the job runs again at its next
-turn. A paused integration runs nothing until it is reconnected or resumed.
+turn. A paused integration runs nothing until it is reconnected or resumed. Anything else a job
+raises (a bug, or an answer no one foresaw) ends that job only: it is logged with its
+traceback, reported in one line, and the other jobs and integrations run on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orderbridge.errors import ConfigurationError, OrderbridgeError, RemoteError
+from orderbridge.runtime.lease import LeaseBusy, held
 from orderbridge.workflows.cancellations.job import cancellations
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.inventory.job import inventory
@@ -50,13 +53,19 @@ class JobOutcome:
 
 def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
             options: JobOptions | None = None) -> JobOutcome:
-    """Run one job; never raises for a remote failure."""
+    """Run one job under its lease (`runtime.lease`: skipped while another live process runs
+    it; told to stop if the lease is lost); never raises for a remote failure."""
     reason = paused_reason(ctx)
     if reason is not None:
         return JobOutcome(name, skipped=f"integration paused: {reason}")
-    ctx.reload_config()
+    lost = False
     try:
-        result = JOBS[name](ctx, stop, options or JobOptions())
+        with held(ctx.store, ctx.integration_id, name, stop=stop) as lease:
+            ctx.reload_config()
+            result = JOBS[name](ctx, lease.stop, options or JobOptions())
+            lost = lease.lost.is_set()
+    except LeaseBusy as exc:
+        return JobOutcome(name, skipped=str(exc))
     except ConfigurationError as exc:
         with ctx.store.begin() as session:
             pause(session, ctx, exc.message)
@@ -64,10 +73,19 @@ def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
     except (RemoteError, OrderbridgeError) as exc:
         log.warning("%s job of %s failed: %s", name, ctx.name, exc)
         return JobOutcome(name, error=str(exc))
+    except Exception as exc:
+        log.debug("%s job of %s failed unexpectedly", name, ctx.name, exc_info=True)
+        log.error("%s job of %s failed unexpectedly: %s: %s", name, ctx.name,
+                  type(exc).__name__, exc)
+        return JobOutcome(name, error=f"unexpected failure ({type(exc).__name__}: {exc}); "
+                                      "the next run retries; please report it if it repeats")
     is_record = dataclasses.is_dataclass(result) and not isinstance(result, type)
     counts = dataclasses.asdict(result) if is_record else {}
     if counts.get("paused"):
         return JobOutcome(name, counts, error=f"paused the integration: {paused_reason(ctx)}")
+    if lost:
+        return JobOutcome(name, counts, error="stopped early: its lease lapsed and another "
+                                              "process took the job over")
     return JobOutcome(name, counts)
 
 

@@ -1,7 +1,9 @@
 """The embedded scheduler: runs each integration's jobs on their intervals in one process.
 
-Jobs run one after another (one SQLite writer, no lease needed in one process); a job that
-fails is logged and tried again at its next turn, and never stops the others.
+Jobs run one after another; a job that fails is logged and tried again at its next turn, and
+never stops the others. Each run holds its job's lease (`runtime.jobs.run_job`,
+`runtime.lease`) — a couple of tiny transactions per run — so a second `orderbridge sync` on
+the same store skips a job this one is running instead of sending the same orders again.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 SQLite (the embedded default) gets write-ahead logging so readers never block the writer,
 foreign keys switched on (SQLite leaves them off), and a busy timeout so a second writer waits
-instead of failing at once. ``postgresql://`` URLs are sent to psycopg 3, the driver we ship.
+instead of failing at once. ``postgresql://`` URLs are sent to psycopg 3, the driver we ship;
+any other database (or driver) is refused with a message, since its driver is not installed and
+the migrations are written for these two.
 """
 
 from __future__ import annotations
@@ -16,16 +18,36 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.errors import UsageError
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+_USE = ("it stores its data in SQLite (sqlite:///PATH/orderbridge.sqlite3, the default) or "
+        "PostgreSQL (postgresql://USER:PASSWORD@HOST/DATABASE): set ORDERBRIDGE_DATABASE_URL "
+        "to one of those, or leave it unset")
+
+
+class UnsupportedDatabaseError(UsageError):
+    """The database URL does not parse, or names a database orderbridge does not run on."""
 
 
 def normalize_url(url: str | URL) -> URL:
-    """``url`` as a SQLAlchemy URL, with bare PostgreSQL URLs pointed at psycopg 3."""
-    parsed = make_url(url)
+    """``url`` as a SQLAlchemy URL, with bare PostgreSQL URLs pointed at psycopg 3; an
+    ``UnsupportedDatabaseError`` for anything but SQLite and PostgreSQL through psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UnsupportedDatabaseError("the database URL is not a URL orderbridge can read; "
+                                       + _USE) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise UnsupportedDatabaseError(f"orderbridge cannot use the database URL {shown} "
+                                       f"({parsed.drivername}); {_USE}")
     return parsed
 
 

@@ -1,37 +1,59 @@
 """SKU aliases and the ship-method map: how channel codes become warehouse codes.
 
 Keys are matched exactly (after trimming surrounding spaces on the way in): ``ABC-1`` and
-``abc-1`` are different SKUs, as they are in most catalogs. No function here commits.
+``abc-1`` are different SKUs, as they are in most catalogs. Every code is checked on the way
+in against its column (length, no control characters), so a bad one is refused with a message
+instead of failing in the database (PostgreSQL refuses NUL and over-long text; SQLite would
+keep them). No function here commits.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, delete, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from orderbridge.store._upsert import rows_affected, upsert
 from orderbridge.store.tables import ShipMethodMapping, SkuAlias
 
+_UNPRINTABLE = {"Cc", "Cs", "Zl", "Zp"}  # controls (NUL, tab, line breaks), lone surrogates
 
-def _clean(value: str, what: str) -> str:
+
+def unprintable_character(text: str) -> str | None:
+    """The first character of ``text`` that cannot be part of a code typed on one line."""
+    return next((char for char in text if unicodedata.category(char) in _UNPRINTABLE), None)
+
+
+def _clean(value: str, what: str, column: InstrumentedAttribute[str]) -> str:
     cleaned = value.strip()
     if not cleaned:
         raise ValueError(f"{what} must not be blank")
+    bad = unprintable_character(cleaned)
+    if bad is not None:
+        raise ValueError(f"{what} {cleaned[:40]!r} holds the control character "
+                         f"U+{ord(bad):04X}; codes are one line of printable text")
+    limit = column.type.length if isinstance(column.type, String) else None
+    if limit is not None and len(cleaned) > limit:
+        raise ValueError(f"{what} {cleaned[:20]!r}... is {len(cleaned)} characters long; "
+                         f"at most {limit} fit")
     return cleaned
+
+
+def clean_alias(channel_sku: str, warehouse_sku: str) -> tuple[str, str]:
+    """The pair as it is stored (trimmed); ``ValueError`` saying what is wrong with it."""
+    return (_clean(channel_sku, "the channel SKU", SkuAlias.channel_sku),
+            _clean(warehouse_sku, "the warehouse SKU", SkuAlias.warehouse_sku))
 
 
 def add_alias(session: Session, integration_id: int, channel_sku: str, warehouse_sku: str) -> None:
     """Make ``channel_sku`` stand for ``warehouse_sku`` (replacing an earlier alias)."""
+    channel, warehouse = clean_alias(channel_sku, warehouse_sku)
     upsert(
         session,
         SkuAlias,
-        {
-            "integration_id": integration_id,
-            "channel_sku": _clean(channel_sku, "the channel SKU"),
-            "warehouse_sku": _clean(warehouse_sku, "the warehouse SKU"),
-        },
+        {"integration_id": integration_id, "channel_sku": channel, "warehouse_sku": warehouse},
         conflict_on=["integration_id", "channel_sku"],
         update=["warehouse_sku"],
     )
@@ -40,12 +62,9 @@ def add_alias(session: Session, integration_id: int, channel_sku: str, warehouse
 def import_aliases(session: Session, integration_id: int, pairs: Iterable[tuple[str, str]]) -> int:
     """Add every ``(channel_sku, warehouse_sku)`` pair; later pairs win. Returns the count.
 
-    All pairs are checked before any is written, so a blank SKU rejects the whole import.
+    All pairs are checked before any is written, so one bad SKU rejects the whole import.
     """
-    cleaned = [
-        (_clean(channel, "the channel SKU"), _clean(warehouse, "the warehouse SKU"))
-        for channel, warehouse in pairs
-    ]
+    cleaned = [clean_alias(channel, warehouse) for channel, warehouse in pairs]
     for channel, warehouse in cleaned:
         add_alias(session, integration_id, channel, warehouse)
     return len(cleaned)
@@ -71,7 +90,6 @@ def list_aliases(session: Session, integration_id: int) -> dict[str, str]:
     return {channel: warehouse for channel, warehouse in rows}
 
 
-
 def set_ship_method(
     session: Session, integration_id: int, channel_code: str, warehouse_value: str
 ) -> None:
@@ -81,13 +99,14 @@ def set_ship_method(
         ShipMethodMapping,
         {
             "integration_id": integration_id,
-            "channel_code": _clean(channel_code, "the channel shipping code"),
-            "warehouse_value": _clean(warehouse_value, "the warehouse value"),
+            "channel_code": _clean(channel_code, "the channel shipping code",
+                                   ShipMethodMapping.channel_code),
+            "warehouse_value": _clean(warehouse_value, "the warehouse value",
+                                      ShipMethodMapping.warehouse_value),
         },
         conflict_on=["integration_id", "channel_code"],
         update=["warehouse_value"],
     )
-
 
 
 def ship_method_map(session: Session, integration_id: int) -> dict[str, str]:

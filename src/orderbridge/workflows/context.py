@@ -63,7 +63,8 @@ class IntegrationContext:
             stored = self.credentials("qbc")
             self._qbc = QbcClient(stored.values["token"],
                                   stored.base_url or "https://api.tradegecko.com",
-                                  timeout=self.config.qbc_timeout_s, clock=self.clock)
+                                  timeout=self.config.qbc_timeout_s, clock=self.clock,
+                                  max_wait_s=self.config.max_wait_s)
         return self._qbc
 
     def reload_config(self) -> None:

@@ -131,3 +131,33 @@ def test_the_parts_are_validated_with_the_order() -> None:
     assert isinstance(order.ship_to, Party)
     assert all(isinstance(line, OrderLine) for line in order.items)
     assert order.items[0].extended_amount == Decimal("100.00")
+
+
+def _messages(**overrides: Any) -> list[str]:
+    translation = to_canonical(good_order(**overrides), cust_ref="R1", zone=PACIFIC, now=NOW)
+    return [problem.message for problem in translation.problems]
+
+
+@pytest.mark.parametrize(("overrides", "words"), [
+    ({"Created": "1999-06-01 00:00:00"}, "before 2000 or more than a day ahead"),
+    ({"Created": "2026-11-30 12:00:00"}, "before 2000 or more than a day ahead"),
+    ({"Status": "Teleported"}, "the Houzz status 'Teleported' is not one orderbridge knows"),
+    ({"ShippingOption": "X" * 300}, "ShippingOption is longer than 255 characters"),
+    ({"OrderId": "9" * 101}, "the OrderId is longer than 100 characters"),
+])
+def test_an_order_beyond_sane_limits_is_held_with_its_reason(overrides: dict[str, Any],
+                                                            words: str) -> None:
+    assert any(words in message for message in _messages(**overrides)), _messages(**overrides)
+
+
+def test_an_order_with_too_many_items_is_held() -> None:
+    item = good_order()["OrderItems"][0]
+    messages = _messages(OrderItems=[item] * 501)
+    assert any("501 items, more than 500" in message for message in messages)
+    assert not any("items" in m for m in _messages(OrderItems=[item] * 500) if "more than" in m)
+
+
+def test_a_long_order_id_keeps_a_key_the_store_can_hold() -> None:
+    key = channel_order_key(good_order(OrderId="9" * 101))
+    assert key.startswith("long-id-") and len(key) <= 100
+    assert channel_order_key(good_order(OrderId="9" * 100)) == "9" * 100

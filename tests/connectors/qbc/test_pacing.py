@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from orderbridge.clock import FrozenClock
 from orderbridge.connectors.qbc.pacing import RESET_MARGIN_S, RatePacer
+from orderbridge.errors import NotSent
 
 START = datetime(2024, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -63,3 +66,16 @@ def test_a_window_that_reset_while_idle_offers_its_whole_limit() -> None:
     assert pacer.available_now() == 2
     clock.advance(11)
     assert pacer.available_now() == 4
+
+
+def test_no_wait_is_longer_than_max_wait() -> None:
+    pacer, clock, slept = _pacer()
+    pacer.max_wait_s = 60
+    pacer.after_response(_headers(0, clock.time() + 10 * 365 * 86400))  # years ahead
+    with pytest.raises(NotSent, match="longer than max_wait_s"):
+        pacer.before_request()
+    with pytest.raises(NotSent, match="Retry-After"):
+        pacer.wait_until_reset(86400)
+    assert slept == []
+    pacer.wait_until_reset(30)  # within the bound: waited
+    assert slept == [30]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from orderbridge.connectors.qbc.variants import TOTALS_LOCATION, variant_from
 
 D = Decimal
@@ -35,11 +37,21 @@ def test_legacy_hashes_and_account_totals() -> None:
         (TOTALS_LOCATION, D(4))]
 
 
-def test_unreadable_values_count_as_nothing() -> None:
+def test_missing_figures_count_as_nothing() -> None:
     parsed = variant_from({"id": "10", "sku": "D", "max_online": "lots", "locations": [
-        {"location_id": 1, "stock_on_hand": "many", "committed": "NaN"}]})
+        {"location_id": 1, "stock_on_hand": None, "committed": ""}]})
     assert parsed is not None and parsed.max_online is None
     assert [row.available for row in parsed.locations] == [D(0)]
+
+
+@pytest.mark.parametrize("figure", ["many", "NaN", "1e400", "-1e13", "Infinity", [1], {"a": 1}])
+def test_a_record_with_a_figure_that_is_no_number_is_unreadable(figure: object) -> None:
+    assert variant_from({"id": 10, "sku": "D", "locations": [
+        {"location_id": 1, "stock_on_hand": figure, "committed": "0"}]}) is None
+    assert variant_from({"id": 10, "sku": "D", "stock_on_hand": figure}) is None
+
+
+def test_unreadable_identity() -> None:
     assert variant_from({"sku": "E"}) is None
     assert variant_from({"id": "1.5", "sku": "E"}) is None
     assert variant_from(["not", "a", "record"]) is None

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orderbridge.connectors.houzz.client import houzz_time
 from orderbridge.workflows.orders.download_window import (
     LOOK_AHEAD,
     PAGE_OVERLAP,
@@ -58,3 +59,24 @@ def test_the_next_page_overlaps_the_last_and_moves_on(start: int, size: int) -> 
     following = next_page_start(start, size)
     assert start < following <= start + size  # no gap, never stuck
     assert following == start + max(size - PAGE_OVERLAP, 1)
+
+
+def houzz_from(overlap_hours: float, cursor: datetime) -> str:
+    """The `From` Houzz gets for the poll after the one that started at `cursor`: a zone-less
+    wall time in the Houzz zone, which Houzz compares with the zone-less `Created` it keeps."""
+    start = window(cursor, overlap_hours=overlap_hours).start
+    return houzz_time(start, PACIFIC)
+
+
+def test_less_than_an_hour_of_overlap_loses_an_order_of_the_repeated_fall_back_hour() -> None:
+    """Why `window_overlap_hours` is at least 1. The window is computed in UTC, exactly; but
+    Houzz is asked in wall time, and on 2026-11-01 Los Angeles lives 01:00-02:00 twice (PDT,
+    then PST). The last poll started at 01:10 PST; a buyer ordered at 01:20 PST, just after
+    it, so only the next poll can see the order, which Houzz writes as Created 01:20."""
+    last_poll = datetime(2026, 11, 1, 9, 10, tzinfo=UTC)  # 01:10 PST, the second 01:10
+    created = houzz_time(datetime(2026, 11, 1, 9, 20, tzinfo=UTC), PACIFIC)
+    assert last_poll.astimezone(PACIFIC).fold == 1 and created == "2026-11-01 01:20:00"
+    # Half an hour before 01:10 PST is 01:40 PDT: asked From 01:40, Houzz skips 01:20.
+    assert houzz_from(0.5, last_poll) == "2026-11-01 01:40:00" > created
+    # An hour before is 01:10 PDT, the same wall time as the last poll: nothing after it lost.
+    assert houzz_from(1, last_poll) == "2026-11-01 01:10:00" <= created

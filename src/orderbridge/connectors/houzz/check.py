@@ -22,7 +22,8 @@ def check_houzz(client: HouzzClient) -> CheckResult:
         problems.append(_explain("list orders", exc))
     try:
         total, _ = client.get_listings(number=1)
-        details["listings"] = f"Update product inventory: allowed ({total} listings)"
+        count = f"{total} listings" if total is not None else "listing count not given"
+        details["listings"] = f"Update product inventory: allowed ({count})"
     except RemoteError as exc:
         problems.append(_explain("read listings", exc))
     if problems:

@@ -10,23 +10,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 from zoneinfo import ZoneInfo
 
 import httpx
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from orderbridge.connectors.deadline import within
+from orderbridge.connectors.exchange import exchange, retry_after_seconds
 from orderbridge.connectors.houzz.errors import raise_for_ack
-from orderbridge.connectors.http import build_http_client, transport_failure
-from orderbridge.errors import RemoteError, TransientError
+from orderbridge.connectors.http import build_http_client
+from orderbridge.connectors.paging import PageGuard
+from orderbridge.errors import ConfigurationError, OutcomeUnknown, RemoteError, TransientError
 
 SYSTEM = "Houzz"
 DEFAULT_BASE_URL = "https://api.houzz.com"
 ORDERS_PAGE_SIZE = 100
 LISTINGS_PAGE_SIZE = 100
+MAX_READBACK_PAGES = 20
 HOUZZ_ZONE = ZoneInfo("America/Los_Angeles")
 """The zone Houzz times are read in unless the integration says otherwise."""
 HOUZZ_TIME = "%Y-%m-%d %H:%M:%S"
@@ -109,25 +112,51 @@ class HouzzClient:
         ]
 
     def get_listings(self, *, start: int = 0, number: int = LISTINGS_PAGE_SIZE,
-                     status: str = "All") -> tuple[int, list[Listing]]:
-        """One page of listings and the total count."""
+                     status: str = "All") -> tuple[int | None, list[Listing]]:
+        """One page of listings and the total count (None when Houzz's count is unreadable)."""
         body = self._read("getListings", {"Status": status, "Start": start,
                                           "NumberOfItems": number})
-        total = int(float(body.get("TotalListingCount") or 0))
         listings = body.get("Listings") or []
-        return total, [Listing(str(raw["SKU"]).strip(), raw.get("Quantity"))
-                       for raw in listings
-                       if isinstance(raw, dict) and str(raw.get("SKU") or "").strip()]
+        if not isinstance(listings, list):
+            raise RemoteError(SYSTEM, "getListings answered without a Listings list")
+        return _whole(body.get("TotalListingCount")), [
+            Listing(str(raw["SKU"]).strip(), raw.get("Quantity")) for raw in listings
+            if isinstance(raw, dict) and str(raw.get("SKU") or "").strip()]
 
     def iter_listing_skus(self) -> Iterator[str]:
-        """The SKU of every listing, active or not, 100 a page."""
+        """The SKU of every listing, active or not, 100 a page; without a readable total,
+        until a page comes back short."""
         start = 0
+        guard = PageGuard(SYSTEM, "getListings")
         while True:
             total, listings = self.get_listings(start=start)
+            guard.check([listing.sku for listing in listings], f"Start={start}")
             yield from (listing.sku for listing in listings)
             start += LISTINGS_PAGE_SIZE
-            if not listings or start >= total:
+            short = len(listings) < LISTINGS_PAGE_SIZE
+            if not listings or (start >= total if total is not None else short):
                 return
+
+    def order_status(self, order_id: str, created: datetime, *,
+                     zone: ZoneInfo = HOUZZ_ZONE) -> str | None:
+        """Read one order back: its Houzz Status, None when Houzz does not list it. Houzz
+        documents no getOrder (reference §3), so this reads getOrders, any status, in a
+        window of a few minutes around the order's Created."""
+        margin = timedelta(minutes=2)
+        guard = PageGuard(SYSTEM, "getOrders", max_pages=MAX_READBACK_PAGES)
+        start = 0
+        while True:
+            page = self.get_orders(status="All", start=start, number=ORDERS_PAGE_SIZE,
+                                   created_from=created - margin, created_to=created + margin,
+                                   zone=zone)
+            guard.check(page, f"Start={start}")
+            for order in page:
+                if str(order.get("OrderId", "")).strip() == order_id:
+                    status = order.get("Status")
+                    return str(status) if status is not None else ""
+            if len(page) < ORDERS_PAGE_SIZE:
+                return None
+            start += ORDERS_PAGE_SIZE
 
     # -- writes --------------------------------------------------------------------------
 
@@ -159,14 +188,17 @@ class HouzzClient:
         try:
             body = json.loads(response.content)
         except ValueError as exc:
-            raise TransientError(SYSTEM, f"{method} answered with something that is not JSON",
+            raise TransientError(SYSTEM, f"{method} answered with something that is not JSON "
+                                 f"(HTTP {response.status_code})",
                                  status=response.status_code) from exc
         if not isinstance(body, dict):
-            raise RemoteError(SYSTEM, f"{method} answered with an unexpected document")
+            raise TransientError(SYSTEM, f"{method} answered with an unexpected document")
         raise_for_ack(method, body.get("Ack"), body.get("Errors"))
         return body
 
     def _write(self, method: str, root: str, fields: dict[str, str]) -> None:
+        """Send one write; an answer that does not carry an Ack leaves its outcome unknown
+        (``OutcomeUnknown``): Houzz may have done it."""
         document = Element(root)
         for name, value in fields.items():
             SubElement(document, name).text = value
@@ -176,22 +208,45 @@ class HouzzClient:
         try:
             tree = SafeET.fromstring(response.content)
         except SafeET.ParseError as exc:
-            raise TransientError(SYSTEM, f"{method} answered with something that is not XML",
+            raise OutcomeUnknown(SYSTEM, f"{method} answered with something that is not XML "
+                                 f"(HTTP {response.status_code}); whether Houzz did it is "
+                                 "unknown", status=response.status_code) from exc
+        except DefusedXmlException as exc:
+            raise OutcomeUnknown(SYSTEM, f"{method} answered XML that declares entities "
+                                 f"({type(exc).__name__}), refused unread as a possible "
+                                 "attack; whether Houzz did it is unknown",
                                  status=response.status_code) from exc
+        ack = tree.findtext("Ack")
+        if ack is None:
+            raise OutcomeUnknown(SYSTEM, f"{method} answered without an Ack (HTTP "
+                                 f"{response.status_code}); whether Houzz did it is unknown",
+                                 status=response.status_code)
         errors = [{child.tag: (child.text or "") for child in error}
                   for error in tree.iter("Error")]
-        raise_for_ack(method, tree.findtext("Ack"), errors)
+        raise_for_ack(method, ack.strip(), errors)
 
     def _send(self, verb: str, method: str, fmt: str, **kwargs: Any) -> httpx.Response:
         params = {"format": fmt, "method": method, **kwargs.pop("params", {})}
-        try:
-            with within(self._timeout):
-                response = self._http.request(verb, "/api", params=params, **kwargs)
-        except httpx.TransportError as exc:
-            raise transport_failure(SYSTEM, exc) from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            retry_after = response.headers.get("Retry-After")
-            raise TransientError(SYSTEM, f"{method} answered HTTP {response.status_code}",
-                                 status=response.status_code,
-                                 retry_after=float(retry_after) if retry_after else None)
+        response = exchange(self._http, SYSTEM, verb, "/api", timeout_s=self._timeout,
+                            what=method, params=params, **kwargs)
+        status = response.status_code
+        if status in (401, 403):
+            raise ConfigurationError(SYSTEM, f"{method} was refused with HTTP {status}: the "
+                                     "API token, user name or app name is wrong or lacks "
+                                     "permission; reconnect with orderbridge connect houzz "
+                                     "--token T --username U --app-name A", status=status)
+        if status == 429 or status >= 500:
+            raise TransientError(SYSTEM, f"{method} answered HTTP {status}", status=status,
+                                 retry_after=retry_after_seconds(
+                                     response.headers.get("Retry-After")))
         return response
+
+
+def _whole(value: Any) -> int | None:
+    """A count Houzz sent as a number or digits; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +20,15 @@ from orderbridge.connectors.houzz import values
 from orderbridge.model import CanonicalOrder, Hold, HoldReason
 
 ZERO = Decimal("0")
+MAX_ORDER_ID = 100
+"""Longest OrderId kept as it is (the store's column); Houzz's are 19 characters."""
+MAX_STATUS = 40
+MAX_LINES = 500
+"""More items than any real Houzz order: held for a person to look at."""
+EARLIEST_CREATED = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=1)
+KNOWN_STATUSES = frozenset({"placed", "new", "inproduction", "processing", "charged",
+                            "failedtocharge", "shipped", "canceled", "cancelled"})
 
 
 @dataclass
@@ -36,14 +45,15 @@ class Translation:
 def channel_order_key(raw: Any) -> str:
     """The Houzz OrderId, or a stable stand-in for a payload that lacks one."""
     order_id = values.text(raw.get("OrderId")) if isinstance(raw, dict) else None
-    if order_id:
-        return order_id[: values.MAX_TEXT]
+    if order_id and len(order_id) <= MAX_ORDER_ID:
+        return order_id
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
-    return f"missing-id-{digest[:16]}"
+    return f"{'long' if order_id else 'missing'}-id-{digest[:16]}"
 
 
 def channel_status(raw: Any) -> str | None:
-    return values.text(raw.get("Status")) if isinstance(raw, dict) else None
+    status = values.text(raw.get("Status")) if isinstance(raw, dict) else None
+    return status[:MAX_STATUS] if status else None
 
 
 def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> Translation:
@@ -61,10 +71,20 @@ def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> T
     elif key.startswith("missing-id-"):
         problems.append(Hold(code=HoldReason.MISSING_FIELD,
                              message="Houzz sent an order without an OrderId"))
+    elif key.startswith("long-id-"):
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"the OrderId is longer than {MAX_ORDER_ID} characters")))
     created = values.created_at(payload.get("Created"), zone)
     if created is None:
         problems.append(Hold(code=HoldReason.MISSING_FIELD, message=(
             f"the order date (Created) is missing or unreadable: {payload.get('Created')!r}")))
+    elif not EARLIEST_CREATED <= created <= now + LATEST_AHEAD:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"the order date (Created) {payload.get('Created')!r} is before 2000 or more "
+            "than a day ahead: check the order on Houzz")))
+        created = None
+    _check_status(payload, problems)
+    _check_sizes(payload, problems)
     ship_to = _ship_to(payload.get("Address"), payload.get("CustomerName"), problems)
     lines, shipping, tax = _lines(payload.get("OrderItems"), problems)
     flat = _amount(payload, "FlatShipping", problems, required=False)
@@ -72,7 +92,8 @@ def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> T
     order = CanonicalOrder.model_validate({
         "cust_po_no": key, "cust_ref": cust_ref,
         "order_date": (created or now).astimezone(UTC), "ship_to": ship_to,
-        "ship_code": values.text(payload.get("ShippingOption")),
+        "ship_code": (values.text(payload.get("ShippingOption")) or "")[: values.MAX_TEXT]
+        or None,
         "items": lines, "shipping_amount": shipping + (flat or ZERO), "tax_amount": tax,
         "order_total": total,
     })
@@ -82,6 +103,26 @@ def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> T
             f"the Houzz order total {order.order_total} does not match its lines, shipping "
             f"and tax ({order.computed_total})"))
     return translation
+
+
+def _check_status(payload: dict[str, Any], problems: list[Hold]) -> None:
+    status = values.text(payload.get("Status"))
+    if status is not None and status.lower() not in KNOWN_STATUSES:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"the Houzz status {status[:MAX_STATUS]!r} is not one orderbridge knows; check "
+            "the order on Houzz")))
+
+
+def _check_sizes(payload: dict[str, Any], problems: list[Hold]) -> None:
+    items = payload.get("OrderItems")
+    if isinstance(items, list) and len(items) > MAX_LINES:
+        problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+            f"the order has {len(items)} items, more than {MAX_LINES}: check it on Houzz")))
+    for name in ("ShippingOption", "CustomerName"):
+        value = values.text(payload.get(name))
+        if value and len(value) > values.MAX_TEXT:
+            problems.append(Hold(code=HoldReason.INVALID_VALUE, message=(
+                f"{name} is longer than {values.MAX_TEXT} characters")))
 
 
 def _amount(container: dict[str, Any], name: str, problems: list[Hold], *,

@@ -12,8 +12,14 @@ from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
+from orderbridge.connectors.paging import PageGuard
 from orderbridge.connectors.qbc.errors import SYSTEM
-from orderbridge.connectors.qbc.fulfillments import Package, packages_from_page
+from orderbridge.connectors.qbc.fulfillments import (
+    Package,
+    PackageLine,
+    lines_from_page,
+    packages_from_page,
+)
 from orderbridge.connectors.qbc.pacing import RatePacer
 from orderbridge.connectors.qbc.records import (
     Account,
@@ -111,6 +117,19 @@ class QbcClient:
                   "order": "updated_at desc", "include": "fulfillment_line_items"}
         return self._pages("/fulfillments", "fulfillments", params, packages_from_page)
 
+    def fulfillment_lines(self, fulfillment_ids: Collection[str],
+                          ) -> dict[str, tuple[PackageLine, ...]]:
+        """The lines of these fulfillments, for an index that gave only their ids."""
+        if not fulfillment_ids:
+            return {}
+        found: dict[str, list[PackageLine]] = {}
+        params = {"fulfillment_id[]": sorted(set(fulfillment_ids))}
+        for page in self._pages("/fulfillment_line_items", "fulfillment_line_items", params,
+                                lines_from_page):
+            for fulfillment_id, line in page.records:
+                found.setdefault(fulfillment_id, []).append(line)
+        return {key: tuple(lines) for key, lines in found.items()}
+
     # -- account -------------------------------------------------------------------------
 
     def current_account(self) -> Account:
@@ -133,10 +152,12 @@ class QbcClient:
         """Every page of a collection, 250 records at a time; ``read`` makes a page's body
         into records (skipping what it cannot read)."""
         number = 1
+        guard = PageGuard(SYSTEM, f"GET {path}")
         while True:
             body, pagination = self.transport.get_page(
                 path, {**params, "limit": PAGE_SIZE, "page": number})
             raw = _root(body, root)
+            guard.check(raw, f"page {number}")
             size = len(raw) if isinstance(raw, list) else 0
             records = read(body)
             last = pagination.get("last_page") is True or size < PAGE_SIZE

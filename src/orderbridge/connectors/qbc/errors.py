@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from orderbridge.connectors.exchange import retry_after_seconds
 from orderbridge.errors import (
     ConfigurationError,
     NotFound,
@@ -68,7 +69,6 @@ def raise_for_status(response: httpx.Response, what: str) -> None:
     if status == 422:
         raise RecordRejected(SYSTEM, detail, status=status)
     if status == 429 or status >= 500:
-        retry_after = response.headers.get("Retry-After")
         raise TransientError(SYSTEM, f"{what} answered HTTP {status}: {detail}", status=status,
-                             retry_after=float(retry_after) if retry_after else None)
+                             retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     raise RemoteError(SYSTEM, f"{what} answered HTTP {status}: {detail}", status=status)

@@ -3,6 +3,8 @@
 `GET /fulfillments?include=fulfillment_line_items` sideloads the lines as a top-level
 `fulfillment_line_items` array beside `fulfillments` (reference §4, §7.6); this module joins
 the two and keeps what the tracking workflow needs. Quantities arrive as decimal strings.
+An index that gives only `fulfillment_line_item_ids` leaves a package's lines missing
+(``Package.lines_missing``); the lines are then read from `/fulfillment_line_items`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ class Package:
     updated_at: str | None
     """As QBC wrote it (kept in the store)."""
     lines: tuple[PackageLine, ...]
+    line_ids: tuple[str, ...] = ()
+    """The ids of its lines, as the fulfillment lists them."""
+
+    @property
+    def lines_missing(self) -> bool:
+        """The fulfillment names lines the answer did not include."""
+        return not self.lines and bool(self.line_ids)
 
     @property
     def updated(self) -> datetime | None:
@@ -70,8 +79,17 @@ def packages_from_page(body: Any) -> list[Package]:
             service=text(raw.get("service")), tracking_number=text(raw.get("tracking_number")),
             tracking_url=text(raw.get("tracking_url")), shipped_at=moment(raw.get("shipped_at")),
             updated_at=text(raw.get("updated_at")),
-            lines=tuple(lines.get(fulfillment_id) or embedded)))
+            lines=tuple(lines.get(fulfillment_id) or embedded),
+            line_ids=tuple(str(i) for i in raw.get("fulfillment_line_item_ids") or []
+                           if isinstance(i, int | str))))
     return packages
+
+
+def lines_from_page(body: Any) -> list[tuple[str, PackageLine]]:
+    """The lines of a `/fulfillment_line_items` page, each with its fulfillment's id."""
+    raw_lines = body.get("fulfillment_line_items") if isinstance(body, dict) else None
+    return [(str(raw["fulfillment_id"]), _line(raw)) for raw in raw_lines or []
+            if isinstance(raw, dict) and raw.get("fulfillment_id") is not None]
 
 
 def _line(raw: dict[str, Any]) -> PackageLine:

@@ -4,6 +4,10 @@ QBC allows 300 requests per 300 s per application and account, in fixed windows 
 time every response announces (reference §5). The pacer remembers the last `Remaining` and
 `Reset` it saw; when the budget of the current window is spent it waits for the reset instead
 of sending a request that would be refused. Shared by every thread using one client.
+
+No wait is longer than ``max_wait_s``: a reset announced hours (or years) ahead, or a
+`Retry-After: 86400`, ends the call with ``NotSent`` (a transient error) saying so, and the next run
+tries again, instead of holding every later call of the job until then.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from orderbridge.clock import Clock, SystemClock
+from orderbridge.connectors.qbc.errors import SYSTEM
+from orderbridge.errors import NotSent
 
 RESET_MARGIN_S = 0.05
 
@@ -30,10 +36,12 @@ class RatePacer:
     """Waits before a request when the window's budget is spent."""
 
     def __init__(self, clock: Clock | None = None,
-                 sleep: Callable[[float], None] | None = None, reserve: int = 0) -> None:
+                 sleep: Callable[[float], None] | None = None, reserve: int = 0,
+                 max_wait_s: float = 300.0) -> None:
         self._clock = clock or SystemClock()
         self._sleep = sleep or _default_sleep
         self._reserve = reserve
+        self.max_wait_s = max_wait_s
         self._lock = threading.Lock()
         self.budget = Budget()
         self._in_flight = 0
@@ -49,6 +57,7 @@ class RatePacer:
                     if self.budget.remaining is not None:
                         self.budget.remaining -= 1
                     return
+            self._bounded(wait, "X-Rate-Limit-Reset")
             self.waited_s += wait
             self._sleep(wait)
 
@@ -99,8 +108,15 @@ class RatePacer:
             wait = retry_after if retry_after is not None else (
                 (reset - now + RESET_MARGIN_S) if reset and reset > now else 1.0)
             self.budget.remaining = None
+        self._bounded(wait, "Retry-After" if retry_after is not None else "X-Rate-Limit-Reset")
         self.waited_s += wait
         self._sleep(max(wait, 0.0))
+
+    def _bounded(self, wait: float, told_by: str) -> None:
+        if wait > self.max_wait_s:
+            raise NotSent(SYSTEM, f"the rate limit asks to wait {wait:.0f} s ({told_by}), "
+                                 f"longer than max_wait_s ({self.max_wait_s:g} s); this run "
+                                 "stops here and the next one tries again", status=429)
 
 
 def _int(value: str | None) -> int | None:

@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 
 from orderbridge.clock import Clock
-from orderbridge.connectors.deadline import within
-from orderbridge.connectors.http import build_http_client, transport_failure
+from orderbridge.connectors.exchange import exchange
+from orderbridge.connectors.http import build_http_client
 from orderbridge.connectors.qbc.errors import SYSTEM, raise_for_status
 from orderbridge.connectors.qbc.pacing import RatePacer
-from orderbridge.errors import RemoteError, TransientError
+from orderbridge.errors import ConfigurationError, RemoteError, TransientError
 
 PAGE_SIZE = 250  # the documented maximum (reference §3)
 
@@ -34,13 +34,13 @@ class QbcTransport:
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
                  max_attempts: int = 5, backoff_base_s: float = 0.5, backoff_cap_s: float = 30.0,
                  clock: Clock | None = None, sleep: Callable[[float], None] = time.sleep,
-                 pacer: RatePacer | None = None) -> None:
+                 pacer: RatePacer | None = None, max_wait_s: float = 300.0) -> None:
         headers = {"Authorization": f"Bearer {token.strip()}",
                    "Content-Type": "application/json", "Accept": "application/json"}
         self._http = build_http_client(base_url.rstrip("/"), headers=headers, timeout_s=timeout,
                                        transport=transport)
         self._timeout = timeout
-        self.pacer = pacer or RatePacer(clock=clock, sleep=sleep)
+        self.pacer = pacer or RatePacer(clock=clock, sleep=sleep, max_wait_s=max_wait_s)
         self._sleep = sleep
         self._max_attempts = max_attempts
         self._backoff = (backoff_base_s, backoff_cap_s)
@@ -80,12 +80,14 @@ class QbcTransport:
             self.pacer.before_request()
             self.calls += 1
             try:
-                with within(self._timeout):
-                    response = self._http.request(method, path, params=params, content=content,
-                                                  headers=headers)
-            except httpx.TransportError as exc:
+                response = exchange(self._http, SYSTEM, method, path, timeout_s=self._timeout,
+                                    params=params, content=content, headers=headers)
+            except ConfigurationError:
                 self.pacer.after_response({})
-                error: TransientError = transport_failure(SYSTEM, exc)
+                raise
+            except TransientError as exc:
+                self.pacer.after_response({})
+                error: TransientError = exc
             else:
                 self.pacer.after_response(response.headers)
                 try:

@@ -3,7 +3,10 @@
 QBC sends stock as strings or null (reference §7.5) in `locations[]`; older accounts may only
 have the deprecated `stock_levels` / `committed_stock_levels` hashes, and as a last resort the
 account-wide totals (then listed under location ``TOTALS_LOCATION``, which only
-`inventory_locations = all` counts). Anything unreadable counts as 0, never as stock.
+`inventory_locations = all` counts). A missing figure counts as 0, never as stock; a figure
+that is there but is no number a warehouse could hold ("many", "NaN", "1e400") makes the whole
+record unreadable: it is skipped and counted (``Page.unreadable``), and the SKU it backed shows
+0 on Houzz until QBC sends a readable record again.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from orderbridge.connectors.qbc.records import integer, moment, text
 
 TOTALS_LOCATION = 0
 ZERO = Decimal(0)
+MAX_UNITS = Decimal(10) ** 12
+"""More units than any warehouse holds: a larger figure is corrupt, not stock."""
+
+
+class _Unreadable(ValueError):
+    """A stock figure that is present but not a number of units."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +66,17 @@ def variant_from(record: Any) -> Variant | None:
     variant_id = integer(record.get("id"))
     if variant_id is None:
         return None
+    try:
+        locations = _locations(record)
+    except _Unreadable:
+        return None
     return Variant(
         id=variant_id, sku=text(record.get("sku")), name=text(record.get("name")),
         status=text(record.get("status")) or "active",
         updated_at=moment(record.get("updated_at")),
         manage_stock=_flag(record.get("manage_stock"), default=True),
         max_online=_number_or_none(record.get("max_online")),
-        locations=_locations(record), record=record)
+        locations=locations, record=record)
 
 
 def _locations(record: dict[str, Any]) -> tuple[LocationStock, ...]:
@@ -94,8 +107,13 @@ def _number_or_none(value: Any) -> Decimal | None:
 
 
 def _number(value: Any) -> Decimal:
+    """A stock figure: 0 when absent; ``_Unreadable`` when present but not a sane number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ZERO
     number = _number_or_none(value)
-    return ZERO if number is None else number
+    if number is None or abs(number) > MAX_UNITS:
+        raise _Unreadable(value)
+    return number
 
 
 def _flag(value: Any, *, default: bool) -> bool:

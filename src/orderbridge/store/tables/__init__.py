@@ -9,6 +9,7 @@ from orderbridge.store.tables.integration import (
     IntegrationSetting,
 )
 from orderbridge.store.tables.inventory import InventoryLevel
+from orderbridge.store.tables.lease import JobLease
 from orderbridge.store.tables.mapping import Buyer, ShipMethodMapping, SkuAlias
 from orderbridge.store.tables.order import CustRef, Order, OrderEvent
 from orderbridge.store.tables.shipment import CarrierMapping, ShippedPackage
@@ -27,6 +28,7 @@ __all__ = [
     "Integration",
     "IntegrationSetting",
     "InventoryLevel",
+    "JobLease",
     "Order",
     "OrderEvent",
     "ShipMethodMapping",

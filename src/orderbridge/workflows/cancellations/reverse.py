@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.errors import says_already_canceled
 from orderbridge.connectors.qbc.records import QbcOrder
-from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError
+from orderbridge.errors import ConfigurationError, OutcomeUnknown, RecordRejected, RemoteError
 from orderbridge.model import OrderStatus
 from orderbridge.model.cancel import CancelState
 from orderbridge.store import alerts, cursors, orders
@@ -37,6 +37,7 @@ from orderbridge.workflows.cancellations.verbs import (
 )
 from orderbridge.workflows.cancellations.voiding import retry_later
 from orderbridge.workflows.context import IntegrationContext
+from orderbridge.workflows.houzz_readback import CANCELED, houzz_shows
 from orderbridge.workflows.stop import StopToken, stopped
 
 CURSOR = "qbc_voids_updated_at"
@@ -117,7 +118,7 @@ def cancel_on_houzz(ctx: IntegrationContext, order_id: int, counts: ReverseCount
             counts.canceled_on_houzz_after_void += 1
             return
         start_channel_cancel(session, order, at=now)
-        channel_order_id = order.channel_order_id
+        channel_order_id, created = order.channel_order_id, order.order_date
     config = ctx.config
     already = False
     try:
@@ -128,6 +129,10 @@ def cancel_on_houzz(ctx: IntegrationContext, order_id: int, counts: ReverseCount
             _hold(ctx, order_id, f"Houzz refused to cancel it: {exc.message}", counts)
             return
         already = True
+    except OutcomeUnknown as exc:
+        if not houzz_shows(ctx, channel_order_id, created, CANCELED):
+            retry_later(ctx, order_id, exc, counts, doing="canceling on Houzz")
+            return
     except ConfigurationError:
         with ctx.store.begin() as session:  # refused credentials: this call did nothing
             _outbound.put_back(session, orders.lock_order(session, order_id),

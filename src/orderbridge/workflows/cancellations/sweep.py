@@ -30,6 +30,7 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.mapping import channel_order_key, channel_status
+from orderbridge.connectors.paging import PageGuard
 from orderbridge.model import OrderStatus
 from orderbridge.store import alerts
 from orderbridge.store.tables import Order
@@ -92,11 +93,13 @@ def _read_window(ctx: IntegrationContext, window: Window, result: SweepResult,
                  stop: StopToken | None) -> None:
     page_size = ctx.config.houzz_page_size
     start = 0
+    guard = PageGuard("Houzz", "the order list")
     while True:
         page = ctx.houzz.get_orders(status="All", start=start, number=page_size,
                                     created_from=window.start, created_to=window.end,
                                     zone=ctx.config.zone)
         result.houzz_calls += 1
+        guard.check(page, f"Start={start}")
         with ctx.store.begin() as session:
             _apply_page(ctx, session, page, result)
         if len(page) < page_size or stopped(stop):

@@ -48,6 +48,8 @@ class InventoryResult:
     """QBC calls spent reading variants."""
     seen: int = 0
     """Variants read."""
+    unreadable: int = 0
+    """Variant records QBC sent that could not be read (skipped; their SKUs show 0)."""
     changed: int = 0
     """Houzz SKUs whose quantity differs from what Houzz last accepted (or all, with --full)."""
     pushed: int = 0
@@ -104,6 +106,7 @@ def read_variants(ctx: IntegrationContext, result: InventoryResult) -> list[Vari
     for page in ctx.qbc.iter_variants(statuses=VARIANT_STATUSES):
         result.pages += 1
         result.seen += len(page.records)
+        result.unreadable += page.unreadable
         newest = store_variants(ctx, page.records, newest)
         found.extend(page.records)
     with ctx.store.begin() as session:

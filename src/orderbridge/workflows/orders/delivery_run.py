@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orderbridge.connectors.qbc.records import QbcOrder
-from orderbridge.errors import RemoteError
+from orderbridge.errors import NotSent, RemoteError
 from orderbridge.model import CanonicalOrder, OrderStatus, OutboundEffect
 from orderbridge.store import buyers, orders
 from orderbridge.store.buyers import WarehouseBuyer
@@ -197,12 +197,17 @@ class DeliveryRun:
                        translated.known_buyers)
 
     def _send(self, sendings: list[tuple[int, Sending]]) -> None:
-        """POST each order of the group; those never sent (stopped, paused) are put back."""
+        """POST each order of the group; those never sent (stopped, paused, or a rate-limit
+        wait too long: `NotSent`, which then ends the run) are put back."""
         unsent = deque(sendings)
         try:
             while unsent and not stopped(self._stop):
                 order_id, sending = unsent.popleft()
-                self._post(order_id, sending)
+                try:
+                    self._post(order_id, sending)
+                except NotSent:
+                    unsent.appendleft((order_id, sending))
+                    raise
         finally:
             if unsent:
                 self._put_back([order_id for order_id, _ in unsent])
@@ -210,6 +215,8 @@ class DeliveryRun:
     def _post(self, order_id: int, sending: Sending) -> None:
         try:
             created = self._ctx.qbc.create_order(sending.payload, idempotency_key=sending.key)
+        except NotSent:
+            raise
         except RemoteError as exc:
             record_failure(self._ctx, order_id, exc, self.result)
             return

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.mapping import channel_order_key, channel_status, to_canonical
 from orderbridge.connectors.houzz.values import storable
+from orderbridge.connectors.paging import PageGuard
 from orderbridge.store import cursors, orders
 from orderbridge.store.cust_refs import reserve_cust_refs
 from orderbridge.store.tables import Order
@@ -58,11 +59,13 @@ def download(ctx: IntegrationContext, stop: StopToken | None = None,
     result = DownloadResult()
     start = 0
     page_size = config.houzz_page_size
+    guard = PageGuard("Houzz", "the order list")
     while True:
         page = ctx.houzz.get_orders(status=config.status_filter or None, start=start,
                                     number=page_size, created_from=window.start,
                                     created_to=window.end, zone=config.zone)
         result.pages += 1
+        guard.check(page, f"Start={start}")
         halted = stopped(stop)
         last = len(page) < page_size or halted
         with ctx.store.begin() as session:

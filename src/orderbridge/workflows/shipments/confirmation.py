@@ -18,13 +18,14 @@ once the carrier is mapped or the number appears in QBC.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderbridge.connectors.houzz.errors import says_already_shipped
-from orderbridge.errors import RecordRejected
+from orderbridge.errors import OutcomeUnknown, RecordRejected
 from orderbridge.model import Hold, HoldReason, OrderStatus
 from orderbridge.store import alerts, orders
 from orderbridge.store.carrier_map import carrier_codes
@@ -34,6 +35,7 @@ from orderbridge.workflows import _outbound
 from orderbridge.workflows.concurrent_calls import Answer, send_concurrently
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.holds import release
+from orderbridge.workflows.houzz_readback import SHIPPED, houzz_shows
 from orderbridge.workflows.shipments.carriers import CarrierMap
 from orderbridge.workflows.shipments.ship_policy import ShipRequest, ship_request
 from orderbridge.workflows.shipments.verbs import (
@@ -69,6 +71,8 @@ class Confirmation:
     request: ShipRequest
     retrying: bool
     """An earlier attempt's outcome is unknown (Houzz may have it already)."""
+    created: datetime | None = None
+    """The order's Houzz Created, where a read-back looks for it."""
 
 
 def load_carrier_map(ctx: IntegrationContext) -> CarrierMap:
@@ -139,15 +143,20 @@ def _start(ctx: IntegrationContext, order_ids: list[int], carriers: CarrierMap,
                 request = decision
             start_confirmation(session, order, request, at=now)
             confirmations.append(Confirmation(order_id, order.channel_order_id, request,
-                                              retrying))
+                                              retrying, order.order_date))
     return confirmations
 
 
 def _send(ctx: IntegrationContext, confirmations: list[Confirmation], result: Counts,
           stop: StopToken | None) -> None:
     def call(confirmation: Confirmation) -> None:
-        ctx.houzz.ship_order(confirmation.houzz_order_id, confirmation.request.shipping_method,
-                             list(confirmation.request.tracking_numbers))
+        try:
+            ctx.houzz.ship_order(confirmation.houzz_order_id,
+                                 confirmation.request.shipping_method,
+                                 list(confirmation.request.tracking_numbers))
+        except OutcomeUnknown:
+            if not houzz_shows(ctx, confirmation.houzz_order_id, confirmation.created, SHIPPED):
+                raise  # stays in flight: sent again later, "already shipped" then confirms
 
     def record(answers: list[Answer[Confirmation]]) -> None:
         _record(ctx, answers, result)

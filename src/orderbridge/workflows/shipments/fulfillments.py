@@ -18,7 +18,7 @@ shipped (or at its first package, per `ship_confirm_when`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -26,8 +26,10 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from orderbridge.connectors.qbc.errors import SYSTEM
 from orderbridge.connectors.qbc.fulfillments import Package
 from orderbridge.connectors.qbc.payload import line_numbers_by_variant
+from orderbridge.errors import RemoteError
 from orderbridge.model import HoldReason, OrderStatus, Shipment, ShippedItem
 from orderbridge.store import orders
 from orderbridge.store.shipments import PackageRecord, packages_of, record_package
@@ -67,17 +69,36 @@ def collect_fulfillments(ctx: IntegrationContext, result: Counts,
         return
     newest = window.cursor
     for page in ctx.qbc.iter_fulfillments(updated_since=window.since):
-        for package in page.records:
+        packages = with_lines(ctx, page.records)
+        for package in packages:
             updated = package.updated
             if updated is not None and (newest is None or updated > newest):
                 newest = updated
         halted = stopped(stop)
         with ctx.store.begin() as session:
-            store_packages(ctx, session, page.records, result)
+            store_packages(ctx, session, packages, result)
             if page.last and not halted and newest is not None:
                 move_cursor(session, ctx.integration_id, newest)
         if halted:
             return
+
+
+def with_lines(ctx: IntegrationContext, packages: list[Package]) -> list[Package]:
+    """The packages, each with its lines: those the index gave only as ids are read, one call
+    for the page. A package whose lines still cannot be had stops the read with an error (the
+    cursor stays, so the next run reads it again): a shipped order is never left silently
+    unconfirmed."""
+    missing = [p.fulfillment_id for p in packages if p.lines_missing and p.status == "fulfilled"]
+    if not missing:
+        return packages
+    lines = ctx.qbc.fulfillment_lines(missing)
+    unknown = [fid for fid in missing if not lines.get(fid)]
+    if unknown:
+        raise RemoteError(SYSTEM, f"fulfillment(s) {', '.join(unknown)} list "
+                          "line items that QBC does not return; their orders cannot be "
+                          "confirmed to Houzz until it does (this read is tried again)")
+    return [replace(p, lines=lines[p.fulfillment_id]) if p.fulfillment_id in lines else p
+            for p in packages]
 
 
 def _window(ctx: IntegrationContext) -> _Window | None:
