@@ -30,6 +30,8 @@ def test_every_server_at_its_worst_the_run_still_ends(cli: Cli, pair: SandboxPai
         night = cli.run("sync", "--once", expect=1)
         elapsed = time.monotonic() - started
         no_traceback(night)
+        print(f"\nevery server at its worst: sync --once ended in {elapsed:.1f} s, exit "
+              f"{night.code}")
         assert elapsed < 90, elapsed
         for job in ("download", "cancellations", "deliver", "shipments", "inventory"):
             assert job in night.stdout  # the table, one row per job
