@@ -33,6 +33,7 @@ def fresh_store(db_url: str, tmp_path: Path) -> Iterator[Store]:
 TABLES = {
     "alembic_version",
     "alerts",
+    "api_tokens",
     "buyers",
     "carrier_map",
     "credentials",
@@ -42,11 +43,14 @@ TABLES = {
     "integrations",
     "inventory_levels",
     "job_leases",
+    "job_runs",
+    "login_failures",
     "order_events",
     "orders",
     "ship_method_map",
     "shipments",
     "sku_aliases",
+    "users",
     "warehouse_variants",
 }
 
@@ -70,10 +74,10 @@ def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) ->
 
 
 def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
-    assert current_revision(fresh_store.engine) == head_revision() == "0003"
+    assert current_revision(fresh_store.engine) == head_revision() == "0004"
     upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(fresh_store.engine) == "0003"
+    assert current_revision(fresh_store.engine) == "0004"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:

@@ -20,6 +20,7 @@ from orderbridge.cli import (
     orders_cmd,
     shipmethod_cmd,
     sync_cmd,
+    user_cmd,
 )
 from orderbridge.cli.lazy import lazy_group
 
@@ -32,6 +33,7 @@ app = typer.Typer(
     cls=lazy_group({
         "sandbox": "orderbridge.cli.sandbox_cmd:sandbox",
         "demo": "orderbridge.cli.demo_cmd:demo",
+        "serve": "orderbridge.cli.serve_cmd:serve",
     }),
 )
 app.add_typer(connect_cmd.app, name="connect")
@@ -45,6 +47,8 @@ app.add_typer(carrier_cmd.app, name="carrier")
 app.command("integrations")(admin_cmd.list_integrations)
 app.command("resume")(admin_cmd.resume)
 app.add_typer(admin_cmd.db_app, name="db")
+app.add_typer(user_cmd.user_app, name="user")
+app.add_typer(user_cmd.token_app, name="token")
 
 
 @app.command("version")

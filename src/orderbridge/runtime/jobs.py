@@ -11,13 +11,17 @@ traceback, reported in one line, and the other jobs and integrations run on.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from orderbridge.errors import ConfigurationError, OrderbridgeError, RemoteError
 from orderbridge.runtime.lease import LeaseBusy, held
+from orderbridge.store import job_runs
+from orderbridge.store.tables.columns import utcnow
 from orderbridge.workflows.cancellations.job import cancellations
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.inventory.job import inventory
@@ -52,9 +56,33 @@ class JobOutcome:
 
 
 def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
-            options: JobOptions | None = None) -> JobOutcome:
+            options: JobOptions | None = None, *, trigger: str = "schedule") -> JobOutcome:
     """Run one job under its lease (`runtime.lease`: skipped while another live process runs
-    it; told to stop if the lease is lost); never raises for a remote failure."""
+    it; told to stop if the lease is lost); never raises for a remote failure. A run that was
+    not skipped goes into the job history (`store.job_runs`), started by ``trigger``."""
+    started = utcnow()
+    outcome = _run_leased(ctx, name, stop, options)
+    if outcome.skipped is None:
+        _record(ctx, outcome, started, trigger)
+    return outcome
+
+
+def _record(ctx: IntegrationContext, outcome: JobOutcome, started: datetime,
+            trigger: str) -> None:
+    """Into the history; a failure to write it is logged, never the job's failure."""
+    counts = json.loads(json.dumps(outcome.counts, default=str))
+    try:
+        with ctx.store.begin() as session:
+            job_runs.record_run(session, ctx.integration_id, outcome.job, started_at=started,
+                                finished_at=utcnow(), counts=counts, error=outcome.error,
+                                trigger=trigger)
+    except Exception as exc:
+        log.warning("could not record the %s run of %s (%s: %s)", outcome.job, ctx.name,
+                    type(exc).__name__, exc)
+
+
+def _run_leased(ctx: IntegrationContext, name: str, stop: StopToken | None,
+                options: JobOptions | None) -> JobOutcome:
     reason = paused_reason(ctx)
     if reason is not None:
         return JobOutcome(name, skipped=f"integration paused: {reason}")
@@ -90,10 +118,10 @@ def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
 
 
 def run_once(ctx: IntegrationContext, names: list[str], stop: StopToken | None = None,
-             options: JobOptions | None = None) -> list[JobOutcome]:
+             options: JobOptions | None = None, *, trigger: str = "once") -> list[JobOutcome]:
     outcomes = []
     for name in names:
         if stopped(stop):
             break
-        outcomes.append(run_job(ctx, name, stop, options))
+        outcomes.append(run_job(ctx, name, stop, options, trigger=trigger))
     return outcomes

@@ -14,11 +14,13 @@ from orderbridge.store.tables.mapping import Buyer, ShipMethodMapping, SkuAlias
 from orderbridge.store.tables.order import CustRef, Order, OrderEvent
 from orderbridge.store.tables.shipment import CarrierMapping, ShippedPackage
 from orderbridge.store.tables.warehouse import WarehouseVariant
+from orderbridge.store.tables.web import ApiToken, JobRun, LoginFailure, User
 
 metadata = Base.metadata
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "Base",
     "Buyer",
     "CarrierMapping",
@@ -29,11 +31,14 @@ __all__ = [
     "IntegrationSetting",
     "InventoryLevel",
     "JobLease",
+    "JobRun",
+    "LoginFailure",
     "Order",
     "OrderEvent",
     "ShipMethodMapping",
     "ShippedPackage",
     "SkuAlias",
+    "User",
     "WarehouseVariant",
     "metadata",
 ]

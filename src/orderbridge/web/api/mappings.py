@@ -1,0 +1,7 @@
+"""``/api/v1/mappings``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/mappings", tags=["mappings"])
