@@ -6,6 +6,7 @@ makes it."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,3 +110,25 @@ def web(web_settings: Settings) -> Iterator[Web]:
 def fresh_web(web_settings: Settings) -> Iterator[Web]:
     """The app before anyone has set it up: no user, a setup link."""
     yield from serve(web_settings, with_user=False)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright drives the system Chromium (Debian's package; no browser download)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 860}}
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save the page as docs/screenshots/NAME.png (shown in the README; kept current by the
+    browser tests)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from orderbridge.cli.demo.runner import DemoRun, run_live_demo, run_once_demo
 from orderbridge.cli.demo.snapshot import Snapshot
+from orderbridge.cli.demo.web import demo_web
 from orderbridge.cli.demo.world import INTEGRATION, build_world, demo_home
 from orderbridge.errors import OrderbridgeError
 from orderbridge.runtime.stopping import stop_on_signals
@@ -38,6 +39,9 @@ def demo(
         help="An empty directory for the demo's database and key (default: a fresh "
              "temporary directory).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the catalog and the buyers.")] = 7,
+    web_port: Annotated[int, typer.Option(
+        min=0, max=65535, help="Port of the web app while the demo runs (any free port if "
+        "it is taken).")] = 8000,
 ) -> None:
     """Watch Houzz orders flow into QuickBooks Commerce, against local sandboxes."""
     console = Console()
@@ -49,13 +53,17 @@ def demo(
                           "~/.orderbridge)", highlight=False, soft_wrap=True)
             world = build_world(home_dir, skus=CATALOG_SKUS, seed=seed)
             try:
-                console.print(f"Houzz sandbox: {world.pair.houzz_url}\n"
-                              f"QuickBooks Commerce sandbox: {world.pair.qbc_url}\n"
-                              f"Integration {INTEGRATION!r} connected to both; {CATALOG_SKUS} "
-                              "SKUs on each side.", highlight=False, soft_wrap=True)
-                run = DemoRun(world, console, orders=orders, seed=seed)
-                snapshot = (run_once_demo(run) if once
-                            else run_live_demo(run, duration, stop))
+                with demo_web(world, web_port) as web:
+                    console.print(f"Houzz sandbox: {world.pair.houzz_url}\n"
+                                  f"QuickBooks Commerce sandbox: {world.pair.qbc_url}\n"
+                                  f"Integration {INTEGRATION!r} connected to both; "
+                                  f"{CATALOG_SKUS} SKUs on each side.\n"
+                                  f"Web app (while the demo runs): {web.url}/?integration="
+                                  f"{INTEGRATION}  log in as {web.user} / {web.password}",
+                                  highlight=False, soft_wrap=True, markup=False)
+                    run = DemoRun(world, console, orders=orders, seed=seed)
+                    snapshot = (run_once_demo(run) if once
+                                else run_live_demo(run, duration, stop))
             finally:
                 world.close()
     except OrderbridgeError as exc:
