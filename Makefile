@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench mutate sandbox clean
+.PHONY: install demo test lint bench mutate sandbox clean chromium
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "orderbridge needs Python 3.11 or newer on PATH"; exit 1; }
@@ -25,8 +25,14 @@ demo: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/orderbridge sandbox
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/pytest
+
+# The browser tests drive the system Chromium (Debian's package; Playwright downloads nothing).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -16,8 +16,9 @@ from orderbridge.connectors.http import build_http_client
 from orderbridge.connectors.qbc.client import QbcClient
 from orderbridge.errors import TransientError
 
-ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n"
-          + b'{"account": {"id": 1, "name": "slow", "location_ids": [1]}}  ')
+BODY = b'{"account": {"id": 1, "name": "slow", "location_ids": [1]}} '
+ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+          + f"Content-Length: {len(BODY)}\r\n\r\n".encode() + BODY)
 
 
 class TricklingServer:
@@ -47,14 +48,16 @@ class TricklingServer:
             threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
 
     def _answer(self, connection: socket.socket) -> None:
+        """Every request of the connection (it is kept alive, as the answer says nothing
+        else), until the client closes it."""
         with connection:
             try:
-                connection.recv(65536)
-                connection.sendall(ANSWER[:self.head_bytes])
-                for byte in ANSWER[self.head_bytes:]:
-                    if self._stopped.wait(self.every_s):
-                        return
-                    connection.sendall(bytes([byte]))
+                while connection.recv(65536):
+                    connection.sendall(ANSWER[:self.head_bytes])
+                    for byte in ANSWER[self.head_bytes:]:
+                        if self._stopped.wait(self.every_s):
+                            return
+                        connection.sendall(bytes([byte]))
             except OSError:
                 return  # the client gave up and closed: as it should
 

@@ -22,9 +22,10 @@ from orderbridge.cli.common import (
     require_integration,
     say,
 )
-from orderbridge.store import alerts, integrations, orders
+from orderbridge.store import integrations, orders
 from orderbridge.store.credentials import configured_connectors
 from orderbridge.store.migrate import current_revision, head_revision
+from orderbridge.workflows import connect
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -63,12 +64,10 @@ def resume(integration: IntegrationOption = "default") -> None:
     """Let a paused integration run again (after fixing what paused it)."""
     with opened_store() as (_, store), store.begin() as session:
         row = require_integration(session, integration)
-        if not row.paused:
+        reason = row.paused_reason
+        if not connect.resume(session, row):
             say(f"Integration {integration!r} is not paused.")
             return
-        reason = row.paused_reason
-        integrations.resume_integration(session, row)
-        alerts.resolve_alerts(session, row.id, kind="paused")
     say(f"Integration {integration!r} resumed (it was paused: {reason}).", style="green")
 
 

@@ -9,8 +9,6 @@ there is none yet, and another only with --create.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated
 
@@ -29,12 +27,12 @@ from orderbridge.cli.common import (
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import mappings
+from orderbridge.workflows.alias_csv import parse_alias_csv
 
 app = typer.Typer(help="Map Houzz SKUs to different QuickBooks Commerce SKUs.",
                   no_args_is_help=True)
 
 ChannelSku = Annotated[str, typer.Argument(help="The SKU as Houzz sends it.")]
-_HEADER_NAMES = {"channel_sku", "houzz_sku", "sku"}
 
 
 @app.command("add")
@@ -95,49 +93,10 @@ def alias_import(
 
 
 def read_alias_csv(path: Path) -> list[tuple[str, str]]:
-    """The (channel_sku, warehouse_sku) pairs of the file, each checked as `alias add` checks
-    it; a `UsageError` naming the first bad line, before anything is imported."""
+    """The (channel_sku, warehouse_sku) pairs of the file (`workflows.alias_csv`); a
+    `UsageError` naming the first bad line, before anything is imported."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise UsageError(f"{path} line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                         "save the file as UTF-8 (in Excel: CSV UTF-8); nothing was "
-                         "imported") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    pairs: list[tuple[str, str]] = []
-    line = 0
-    try:
-        for cells in reader:
-            first, line = line + 1, reader.line_num
-            pair = _alias_line(path, first, [cell.strip() for cell in cells])
-            if pair is not None:
-                pairs.append(pair)
-    except csv.Error as exc:
-        hint = ("a quote opened and never closed" if "end of data" in str(exc) else
-                'a quote inside a quoted SKU is written twice: ""')
-        raise UsageError(f"{path} line {line + 1}: {exc} ({hint}); nothing was "
-                         "imported") from None
-    if not pairs:
-        raise UsageError(f"{path} holds no aliases (one channel_sku,warehouse_sku per line)")
-    return pairs
-
-
-def _alias_line(path: Path, line: int, cells: list[str]) -> tuple[str, str] | None:
-    """The pair on one line; None for a blank line or the header."""
-    while cells and not cells[-1]:
-        cells.pop()
-    if not cells or (line == 1 and cells[0].lower() in _HEADER_NAMES):
-        return None
-    if len(cells) != 2 or not all(cells):
-        shown = ",".join(cells)
-        raise UsageError(f"{path} line {line}: expected channel_sku,warehouse_sku, got "
-                         f"{shown[:80]!r}; nothing was imported")
-    try:
-        return mappings.clean_alias(cells[0], cells[1])
-    except ValueError as exc:
-        raise UsageError(f"{path} line {line}: {exc}; nothing was imported") from None
+    return parse_alias_csv(data, str(path))

@@ -24,6 +24,7 @@ from orderbridge.cli.common import (
 )
 from orderbridge.errors import UsageError
 from orderbridge.store import carrier_map
+from orderbridge.workflows.mapping_fixes import carrier_spelling, remove_carrier
 from orderbridge.workflows.shipments.carriers import (
     BUILT_IN,
     HOUZZ_CARRIER_CODES,
@@ -47,11 +48,12 @@ def carrier_map_cmd(name: NameArgument,
                         help=f"Houzz carrier code: {', '.join(HOUZZ_CARRIER_CODES)}.")],
                     integration: IntegrationOption = "default") -> None:
     """Map a QBC carrier name (any case, spaces, punctuation) to a Houzz carrier code."""
-    spelled = known_code(code) or code.strip()
+    spelled = carrier_spelling(code)
     with opened_store() as (_, store), store.begin() as session:
         row = integration_for_setup(session, integration)
         try:
-            carrier_map.set_carrier(session, row.id, carrier_key(name), name, spelled)
+            shown, spelled = carrier_map.clean_carrier(name, spelled)
+            carrier_map.set_carrier(session, row.id, carrier_key(shown), shown, spelled)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     say(f"{name.strip()} → {spelled}")
@@ -86,7 +88,7 @@ def carrier_remove(name: NameArgument, integration: IntegrationOption = "default
     with opened_store() as (_, store), store.begin() as session:
         row = require_integration(session, integration)
         try:
-            removed = carrier_map.remove_carrier(session, row.id, carrier_key(name))
+            removed = remove_carrier(session, row.id, name)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if not removed:

@@ -31,15 +31,12 @@ from orderbridge.errors import OrderbridgeError, UsageError
 from orderbridge.settings import Settings, load_settings
 from orderbridge.store import Store, integrations, open_store
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
-from orderbridge.store.mappings import unprintable_character
 from orderbridge.store.tables import Integration
+from orderbridge.workflows.integration_names import checked_name
 
 P = ParamSpec("P")
 R = TypeVar("R")
 N = TypeVar("N", str, str | None)
-
-MAX_INTEGRATION_NAME = 64
-
 
 def checked_integration_name(name: N) -> N:
     """The `--integration` value, or one red line if no integration could be called that (a
@@ -49,16 +46,10 @@ def checked_integration_name(name: N) -> N:
     if not name.strip():
         fail("the integration name is empty; give a name with --integration NAME, or leave the "
              "option out to use the 'default' integration")
-    bad = unprintable_character(name)
-    if bad is not None:
-        fail(f"the integration name {name!r} holds the control character U+{ord(bad):04X}; "
-             "use letters, digits, spaces, - or _")
-    if name != name.strip():
-        fail(f"the integration name {name!r} starts or ends with a space; write it without")
-    if len(name) > MAX_INTEGRATION_NAME:
-        fail(f"the integration name is {len(name)} characters long; at most "
-             f"{MAX_INTEGRATION_NAME} are allowed")
-    return name
+    try:
+        return checked_name(name)
+    except UsageError as exc:
+        fail(str(exc))
 
 
 IntegrationOption = Annotated[

@@ -9,7 +9,7 @@ QBC SKUs Houzz does not list, SKUs shared by several variants, failed pushes.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -27,6 +27,12 @@ from orderbridge.cli.common import (
 )
 from orderbridge.workflows.context import open_context
 from orderbridge.workflows.inventory.report import StockRow, stock_report
+from orderbridge.workflows.inventory.report_rows import (
+    number_text,
+    report_totals,
+    row_document,
+    select_rows,
+)
 
 app = typer.Typer(help="Stock levels sent from QuickBooks Commerce to Houzz.",
                   no_args_is_help=True)
@@ -46,31 +52,18 @@ def report(integration: IntegrationOption = "default", as_json: JsonOption = Fal
             rows = stock_report(ctx)
         finally:
             ctx.close()
-    if sku is not None:
-        rows = [row for row in rows if sku.strip() in (row.houzz_sku, row.qbc_sku)]
-    if problems:
-        rows = [row for row in rows if row.problems]
+    rows = select_rows(rows, sku=sku, problems_only=problems)
     if as_json:
-        print_json([_document(row) for row in rows])
+        print_json([row_document(row) for row in rows])
         return
     if not rows:
         say("No SKU to show" + (" with a problem." if problems else
                                 "; run orderbridge sync --once --job inventory first."))
         return
     console().print(_table(rows))
-    waiting = sum(1 for row in rows if row.computed is not None and row.computed != row.pushed
-                  and not row.problems)
-    flagged = sum(1 for row in rows if row.problems)
-    say(f"{len(rows)} SKUs; {waiting} to push at the next cycle; {flagged} with a problem.")
-
-
-def _document(row: StockRow) -> dict[str, Any]:
-    return {"houzz_sku": row.houzz_sku, "qbc_sku": row.qbc_sku,
-            "on_hand": _number(row.on_hand), "committed": _number(row.committed),
-            "pending_orders": _number(row.pending), "computed": row.computed,
-            "rule": row.rule, "last_pushed": row.pushed,
-            "pushed_at": row.pushed_at.isoformat() if row.pushed_at else None,
-            "problems": row.problems}
+    totals = report_totals(rows)
+    say(f"{totals.skus} SKUs; {totals.to_push} to push at the next cycle; "
+        f"{totals.with_problem} with a problem.")
 
 
 def _table(rows: list[StockRow]) -> Table:
@@ -90,9 +83,5 @@ def _table(rows: list[StockRow]) -> Table:
     return table
 
 
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
 def _text(value: Decimal | None) -> Text:
-    return Text(_number(value) or "")
+    return Text(number_text(value) or "")

@@ -2,7 +2,8 @@
 
 Details (ids, status, hold reason, ship-to), lines with the Houzz SKU beside the QBC SKU it was
 translated to, totals, delivery progress, the full timeline, and for a preview order the exact
-QBC payload that would be sent. The same facts are available as JSON (`--json`).
+QBC payload that would be sent. The document itself is `workflows.order_view.order_document`
+(the web's order detail shows the same); this module only prints it.
 """
 
 from __future__ import annotations
@@ -14,49 +15,8 @@ from rich.console import Console
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from orderbridge.model import CanonicalOrder, OrderStatus
-from orderbridge.store import orders, shipments, timeline, variants
-from orderbridge.store.tables import Order
-
-
-def order_summary(order: Order) -> dict[str, Any]:
-    """The fields of `orders list --json`."""
-    return {
-        "cust_ref": order.cust_ref,
-        "houzz_order_id": order.channel_order_id,
-        "status": order.status.value,
-        "order_date": None if order.order_date is None else order.order_date.isoformat(),
-        "qbc_order_id": order.warehouse_order_id,
-        "hold_reason_code": None if order.hold_reason_code is None
-        else order.hold_reason_code.value,
-        "hold_reason": order.hold_reason,
-        "outbound_effect": None if order.outbound_effect is None
-        else order.outbound_effect.value,
-        "outbound_state": order.outbound_state.value,
-        "outbound_attempts": order.outbound_attempts,
-        "next_attempt_at": None if order.next_attempt_at is None
-        else order.next_attempt_at.isoformat(),
-        "last_error": order.last_error,
-    }
-
-
-def order_document(session: Session, order: Order) -> dict[str, Any]:
-    """Everything about one order, for `orders show --json`."""
-    canonical = orders.load_canonical(order)
-    skus = [] if canonical is None else [line.warehouse_sku or line.item
-                                         for line in canonical.product_lines]
-    known = variants.active_variant_ids_by_sku(session, order.integration_id, skus)
-    return {
-        **order_summary(order),
-        "order": None if canonical is None else canonical.model_dump(mode="json"),
-        "qbc_variants": {sku: ids for sku, ids in known.items()},
-        "qbc_payload": order.warehouse_payload,
-        "packages": package_rows(session, order.id),
-        "timeline": [{"at": event.at.isoformat(), "kind": event.kind, "message": event.message,
-                      "data": event.data} for event in timeline.timeline(session, order.id)],
-    }
 
 
 def print_order(out: Console, document: dict[str, Any], *, show_payload: bool) -> None:
@@ -141,15 +101,6 @@ def _timeline_table(events: list[dict[str, Any]]) -> Table:
         at = event["at"].replace("T", " ")[:19]
         table.add_row(at, event["kind"], Text(event["message"]))
     return table
-
-
-def package_rows(session: Session, order_id: int) -> list[dict[str, Any]]:
-    """The packages QBC shipped for the order (one per fulfillment), first shipped first."""
-    return [{"fulfillment_id": row.fulfillment_id, "carrier": row.carrier,
-             "service": row.service, "tracking_number": row.tracking_number,
-             "tracking_url": row.tracking_url,
-             "shipped_at": None if row.shipped_at is None else row.shipped_at.isoformat(),
-             "lines": row.lines} for row in shipments.packages_of(session, order_id)]
 
 
 def _packages_table(packages: list[dict[str, Any]]) -> Table:

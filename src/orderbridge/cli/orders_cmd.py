@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from orderbridge.cli.common import (
     IntegrationOption,
@@ -23,26 +22,20 @@ from orderbridge.cli.common import (
     reports_errors,
     require_integration,
     say,
-    when,
 )
-from orderbridge.cli.order_detail import order_document, order_summary, print_order
+from orderbridge.cli.order_detail import print_order
 from orderbridge.cli.outcomes import describe_outcome
 from orderbridge.errors import UsageError
 from orderbridge.model import OrderStatus
-from orderbridge.model.cancel import CancelState
 from orderbridge.runtime.jobs import JOBS, run_job
-from orderbridge.store import alerts, orders
-from orderbridge.store.tables import Order
-from orderbridge.store.tables.columns import utcnow
-from orderbridge.store.timeline import append_event
 from orderbridge.workflows.context import open_context
-from orderbridge.workflows.holds import release
+from orderbridge.workflows.order_actions import retry
+from orderbridge.workflows.order_view import OrderFilter, find_orders, order_by_ref, order_document
 
 app = typer.Typer(help="Look at orders, and send a held or waiting one again.",
                   no_args_is_help=True)
 
 RefArgument = Annotated[str, typer.Argument(help="The order's cust_ref or Houzz OrderId.")]
-DELIVER_JOB = "deliver"
 
 
 def _status(value: str | None) -> OrderStatus | None:
@@ -53,14 +46,6 @@ def _status(value: str | None) -> OrderStatus | None:
     except ValueError:
         allowed = ", ".join(status.value for status in OrderStatus)
         raise UsageError(f"unknown status {value!r}; use one of: {allowed}") from None
-
-
-def _find(session: Session, integration_id: int, integration: str, ref: str) -> Order:
-    order = orders.find_order(session, integration_id, ref.strip())
-    if order is None:
-        raise UsageError(f"no order {ref!r} in integration {integration!r} (give its cust_ref "
-                         "or Houzz OrderId; orderbridge orders list shows them)")
-    return order
 
 
 @app.command("list")
@@ -75,9 +60,7 @@ def orders_list(
     wanted = _status(status)
     with opened_store() as (_, store), store.session() as session:
         row = require_integration(session, integration)
-        found = orders.list_orders(session, row.id, status=wanted, limit=limit,
-                                   newest_first=True)
-        summaries = [order_summary(order) for order in found]
+        summaries, _ = find_orders(session, row.id, OrderFilter(status=wanted), limit=limit)
     if as_json:
         print_json(summaries)
         return
@@ -106,7 +89,7 @@ def orders_show(
     """One order: details, lines (Houzz SKU → QBC SKU), totals, delivery, timeline."""
     with opened_store() as (_, store), store.session() as session:
         row = require_integration(session, integration)
-        document = order_document(session, _find(session, row.id, integration, ref))
+        document = order_document(session, order_by_ref(session, row, ref))
     if as_json:
         print_json(document)
     else:
@@ -123,15 +106,11 @@ def orders_retry(
 ) -> None:
     """Send an order again: release a held order, or skip a waiting order's backoff."""
     with opened_store() as (settings, store):
-        with store.begin() as session:
+        with store.session() as session:
             row = require_integration(session, integration)
-            order = _find(session, row.id, integration, ref)
-            message = _make_due(session, order)
-            job = JOB_FOR_STATUS.get(order.status, DELIVER_JOB)
-            alerts.resolve_alerts(session, row.id, order_id=order.id)
-            cust_ref = order.cust_ref or order.channel_order_id
-            paused = row.paused_reason if row.paused else None
-        say(f"{cust_ref}: {message}")
+        done = retry(store, row, ref, by="orderbridge orders retry")
+        job, cust_ref, paused = done.job, done.cust_ref, done.paused
+        say(f"{cust_ref}: {done.message}")
         if paused is not None:
             say(f"Integration {integration!r} is paused ({paused}); nothing is delivered "
                 "until it is reconnected or resumed (orderbridge resume).", style="yellow")
@@ -146,38 +125,8 @@ def orders_retry(
         finally:
             ctx.close()
         with store.session() as session:
-            after = _find(session, row.id, integration, ref)
+            after = order_by_ref(session, row, ref)
             status, reason = after.status.value, after.hold_reason
     say(f"{job}: {describe_outcome(outcome)}")
     say(f"{cust_ref} is now {status}" + (f": {reason}" if reason else ""),
         style="green" if status == OrderStatus.AT_WMS else None)
-
-
-JOB_FOR_STATUS = {OrderStatus.NEW: DELIVER_JOB, OrderStatus.SHIPPED: "shipments",
-                  OrderStatus.AT_WMS: "cancellations"}
-"""The job that carries an order in this status on (at_wms: a pending void)."""
-
-
-def _make_due(session: Session, order: Order) -> str:
-    """Put the order in the next delivery run; what was done, in words."""
-    at = utcnow()
-    if order.status is OrderStatus.HELD:
-        was = order.hold_reason or "held"
-        release(session, order, f"Released by hand (orderbridge orders retry); was: {was}",
-                      at=at)
-        return f"released (was held: {was}); status {order.status.value}"
-    waiting_void = order.cancel_state is CancelState.REQUESTED
-    if order.status in JOB_FOR_STATUS and (order.status is not OrderStatus.AT_WMS
-                                           or waiting_void):
-        waited = order.next_attempt_at
-        order.next_attempt_at = None
-        append_event(session, order.id, kind="retry_requested",
-                     message="Retry requested by hand (orderbridge orders retry)", at=at)
-        job = JOB_FOR_STATUS[order.status]
-        if waited is None:
-            return f"already waiting for the next {job} run"
-        return f"will go at the next {job} run instead of {when(waited)}"
-    if order.status is OrderStatus.PREVIEW:
-        raise UsageError("the order is in preview; send previews with: "
-                         "orderbridge config set delivery live")
-    raise UsageError(f"the order is {order.status.value}; there is nothing to retry")

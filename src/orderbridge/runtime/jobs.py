@@ -25,6 +25,7 @@ from orderbridge.store.tables.columns import utcnow
 from orderbridge.workflows.cancellations.job import cancellations
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.inventory.job import inventory
+from orderbridge.workflows.notifications.job import notify
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.orders.delivery import deliver
 from orderbridge.workflows.orders.download import download
@@ -42,6 +43,7 @@ JOBS: dict[str, Job] = {
     "deliver": deliver,  # workflows.orders
     "shipments": shipments,  # workflows.shipments
     "inventory": inventory,  # workflows.inventory
+    "notify": notify,  # workflows.notifications; last: it sends what the others raised
 }
 
 
@@ -55,22 +57,28 @@ class JobOutcome:
     skipped: str | None = None
 
 
+RUNS_WHILE_PAUSED = frozenset({"notify"})
+"""Jobs a paused integration still runs: the alert that it is paused must go out."""
+
+
 def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
             options: JobOptions | None = None, *, trigger: str = "schedule") -> JobOutcome:
     """Run one job under its lease (`runtime.lease`: skipped while another live process runs
     it; told to stop if the lease is lost); never raises for a remote failure. A run that was
     not skipped goes into the job history (`store.job_runs`), started by ``trigger``."""
-    started = utcnow()
+    started, calls_before = utcnow(), ctx.qbc_calls
     outcome = _run_leased(ctx, name, stop, options)
     if outcome.skipped is None:
-        _record(ctx, outcome, started, trigger)
+        _record(ctx, outcome, started, trigger, qbc_calls=ctx.qbc_calls - calls_before)
     return outcome
 
 
-def _record(ctx: IntegrationContext, outcome: JobOutcome, started: datetime,
-            trigger: str) -> None:
-    """Into the history; a failure to write it is logged, never the job's failure."""
-    counts = json.loads(json.dumps(outcome.counts, default=str))
+def _record(ctx: IntegrationContext, outcome: JobOutcome, started: datetime, trigger: str, *,
+            qbc_calls: int) -> None:
+    """Into the history, with the QBC calls the run made (the dashboard's rate budget); a
+    failure to write it is logged, never the job's failure."""
+    counts = json.loads(json.dumps({**outcome.counts, "qbc_calls": max(qbc_calls, 0)},
+                                   default=str))
     try:
         with ctx.store.begin() as session:
             job_runs.record_run(session, ctx.integration_id, outcome.job, started_at=started,
@@ -84,7 +92,7 @@ def _record(ctx: IntegrationContext, outcome: JobOutcome, started: datetime,
 def _run_leased(ctx: IntegrationContext, name: str, stop: StopToken | None,
                 options: JobOptions | None) -> JobOutcome:
     reason = paused_reason(ctx)
-    if reason is not None:
+    if reason is not None and name not in RUNS_WHILE_PAUSED:
         return JobOutcome(name, skipped=f"integration paused: {reason}")
     lost = False
     try:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from orderbridge.store._upsert import rows_affected, upsert
+from orderbridge.store.mappings import cleaned_text
 from orderbridge.store.tables import CarrierMapping
 
 
@@ -28,6 +29,15 @@ def _key(key: str) -> str:
     if not key:
         raise ValueError("the carrier name needs at least one letter or digit")
     return key
+
+
+def clean_carrier(carrier_name: str, channel_code: str) -> tuple[str, str]:
+    """The name and code as they are stored (trimmed); ``ValueError`` saying what is wrong
+    (blank, a control character, longer than the column)."""
+    return (cleaned_text(carrier_name, "the carrier name", CarrierMapping.carrier_name,
+                         noun="names"),
+            cleaned_text(channel_code, "the Houzz carrier code", CarrierMapping.channel_code,
+                         noun="names"))
 
 
 def set_carrier(session: Session, integration_id: int, carrier_key: str, carrier_name: str,

@@ -24,8 +24,14 @@ from orderbridge.store.integrations import DEFAULT_INTEGRATION
 from orderbridge.store.tables import Credential, Integration
 from orderbridge.store.tables.columns import utcnow
 
-Connector = Literal["houzz", "qbc"]
-CONNECTORS: tuple[Connector, ...] = get_args(Connector)
+Side = Literal["houzz", "qbc"]
+AlertChannel = Literal["smtp", "webhook"]
+"""Where alerts go: the SMTP password, the webhook signing secret (`workflows.notifications`)."""
+Connector = Literal[Side, AlertChannel]
+CONNECTORS: tuple[Side, ...] = get_args(Side)
+"""The two sides every integration connects (a sync needs both)."""
+ALERT_CHANNELS: tuple[AlertChannel, ...] = get_args(AlertChannel)
+EVERY_CONNECTOR: tuple[Connector, ...] = (*CONNECTORS, *ALERT_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ class StoredCredentials:
 
 
 def _check_connector(connector: str) -> Connector:
-    if connector not in CONNECTORS:
-        raise ValueError(f"unknown connector {connector!r}; expected one of {CONNECTORS}")
+    if connector not in EVERY_CONNECTOR:
+        raise ValueError(f"unknown connector {connector!r}; expected one of {EVERY_CONNECTOR}")
     return connector
 
 
@@ -174,6 +180,9 @@ def check_new_key(session: Session, box: SecretBox, integration_id: int | None,
 
 def reconnect_command(connector: Connector, integration: str, *, new_key: bool = False) -> str:
     """The command that saves the connector's credentials again (arguments elided)."""
+    if connector in ALERT_CHANNELS:
+        what = "SMTP password" if connector == "smtp" else "webhook signing secret"
+        return f"enter the {what} again on the Notifications screen"
     flags = (" --new-key" if new_key else "") + (
         f" --integration {integration}" if integration != DEFAULT_INTEGRATION else "")
     return f"orderbridge connect {connector} ...{flags}"

@@ -51,3 +51,22 @@ def last_runs(session: Session, integration_id: int) -> dict[str, JobRun]:
               .where(JobRun.integration_id == integration_id).group_by(JobRun.job).subquery())
     runs = session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))
     return {run.job: run for run in runs}
+
+
+def count_runs(session: Session, integration_id: int | None = None,
+               job: str | None = None) -> int:
+    """How many runs `list_runs` would page through with the same filters."""
+    query = select(func.count()).select_from(JobRun)
+    if integration_id is not None:
+        query = query.where(JobRun.integration_id == integration_id)
+    if job is not None:
+        query = query.where(JobRun.job == job)
+    return session.scalar(query) or 0
+
+
+def runs_finished_since(session: Session, integration_id: int,
+                        since: datetime) -> list[JobRun]:
+    """The integration's runs that ended at or after ``since``, oldest first."""
+    return list(session.scalars(
+        select(JobRun).where(JobRun.integration_id == integration_id,
+                             JobRun.finished_at >= since).order_by(JobRun.id)))

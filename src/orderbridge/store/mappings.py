@@ -26,14 +26,17 @@ def unprintable_character(text: str) -> str | None:
     return next((char for char in text if unicodedata.category(char) in _UNPRINTABLE), None)
 
 
-def _clean(value: str, what: str, column: InstrumentedAttribute[str]) -> str:
+def cleaned_text(value: str, what: str, column: InstrumentedAttribute[str], *,
+                 noun: str = "codes") -> str:
+    """``value`` trimmed, as ``column`` stores it; ``ValueError`` saying what is wrong (blank,
+    a control character, longer than the column)."""
     cleaned = value.strip()
     if not cleaned:
         raise ValueError(f"{what} must not be blank")
     bad = unprintable_character(cleaned)
     if bad is not None:
         raise ValueError(f"{what} {cleaned[:40]!r} holds the control character "
-                         f"U+{ord(bad):04X}; codes are one line of printable text")
+                         f"U+{ord(bad):04X}; {noun} are one line of printable text")
     limit = column.type.length if isinstance(column.type, String) else None
     if limit is not None and len(cleaned) > limit:
         raise ValueError(f"{what} {cleaned[:20]!r}... is {len(cleaned)} characters long; "
@@ -43,8 +46,8 @@ def _clean(value: str, what: str, column: InstrumentedAttribute[str]) -> str:
 
 def clean_alias(channel_sku: str, warehouse_sku: str) -> tuple[str, str]:
     """The pair as it is stored (trimmed); ``ValueError`` saying what is wrong with it."""
-    return (_clean(channel_sku, "the channel SKU", SkuAlias.channel_sku),
-            _clean(warehouse_sku, "the warehouse SKU", SkuAlias.warehouse_sku))
+    return (cleaned_text(channel_sku, "the channel SKU", SkuAlias.channel_sku),
+            cleaned_text(warehouse_sku, "the warehouse SKU", SkuAlias.warehouse_sku))
 
 
 def add_alias(session: Session, integration_id: int, channel_sku: str, warehouse_sku: str) -> None:
@@ -99,9 +102,9 @@ def set_ship_method(
         ShipMethodMapping,
         {
             "integration_id": integration_id,
-            "channel_code": _clean(channel_code, "the channel shipping code",
+            "channel_code": cleaned_text(channel_code, "the channel shipping code",
                                    ShipMethodMapping.channel_code),
-            "warehouse_value": _clean(warehouse_value, "the warehouse value",
+            "warehouse_value": cleaned_text(warehouse_value, "the warehouse value",
                                       ShipMethodMapping.warehouse_value),
         },
         conflict_on=["integration_id", "channel_code"],

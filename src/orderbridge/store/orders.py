@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.model import CanonicalOrder, Hold, OrderStatus, OutboundState, check_transition
 from orderbridge.store._upsert import core, insert_ignoring
+from orderbridge.store.alerts import add_alert, resolve_alerts
 from orderbridge.store.tables import Order, OrderEvent
 from orderbridge.store.tables.columns import utcnow
 from orderbridge.store.timeline import append_event, append_events, event_row
@@ -241,10 +242,46 @@ def change_status(
     else:
         if hold is not None:
             raise ValueError(f"a Hold only goes with the held status, not {to.value}")
+        if current is OrderStatus.HELD and order.hold_reason_code is not None:
+            # whatever ends the hold ends its alert too
+            resolve_alerts(session, order.integration_id, order_id=order.id,
+                           kind=order.hold_reason_code.value, at=at)
         order.held_from_status = None
         order.hold_reason_code = None
         order.hold_reason = None
     order.status = to
+    if to is OrderStatus.HELD:
+        assert hold is not None
+        add_alert(session, order.integration_id, kind=hold.code.value, order_id=order.id,
+                  message=f"{order.cust_ref or order.channel_order_id}: {hold.message}", at=at)
     return append_event(
         session, order.id, kind=kind, message=message, data={**details, **(data or {})}, at=at
     )
+
+
+def order_dates_since(session: Session, integration_id: int, since: datetime) -> list[datetime]:
+    """When each order of the integration placed since ``since`` was placed: its channel
+    ``order_date``, or when the hub stored it if the channel sent none (for charts by day)."""
+    placed = func.coalesce(Order.order_date, Order.created_at,
+                           type_=Order.__table__.c.created_at.type)
+    return list(session.scalars(select(placed).where(Order.integration_id == integration_id,
+                                                     placed >= since)))
+
+
+def delivery_times_since(session: Session, integration_id: int,
+                         since: datetime) -> list[tuple[datetime, datetime]]:
+    """``(downloaded at, delivered at)`` of each order of the integration delivered to the
+    warehouse since ``since``, from its timeline (the ``downloaded`` and ``delivered``
+    events; the first of each)."""
+    events = OrderEvent.__table__
+    downloaded, delivered = events.alias("downloaded"), events.alias("delivered")
+    rows = session.execute(
+        select(func.min(downloaded.c.at), func.min(delivered.c.at))
+        .select_from(delivered)
+        .join(Order, Order.id == delivered.c.order_id)
+        .join(downloaded, (downloaded.c.order_id == delivered.c.order_id)
+              & (downloaded.c.kind == "downloaded"))
+        .where(Order.integration_id == integration_id, delivered.c.kind == "delivered",
+               delivered.c.at >= since)
+        .group_by(delivered.c.order_id))
+    return [(start, end) for start, end in rows]

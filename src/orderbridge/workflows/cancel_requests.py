@@ -42,11 +42,15 @@ def cancel_pending(order: CancelFields) -> bool:
         order.cancel_state is None and is_canceled_status(order.channel_status))
 
 
-def cancel_before_delivery(session: Session, order: Order, *, at: datetime) -> None:
-    """Canceled on Houzz before it reached QBC: canceled here, never delivered."""
+ON_HOUZZ = "Canceled on Houzz before delivery; never sent to QuickBooks Commerce"
+
+
+def cancel_before_delivery(session: Session, order: Order, *, at: datetime,
+                           message: str = ON_HOUZZ) -> None:
+    """Canceled before it reached QBC (on Houzz, or by hand): canceled here, never
+    delivered; ``message`` says who canceled it on the timeline."""
     order.cancel_state = CancelState.DONE
     order.cancel_requested_at = order.cancel_requested_at or at
     order.next_attempt_at = None
     orders.change_status(session, order, OrderStatus.CANCELED, kind="canceled",
-                         message="Canceled on Houzz before delivery; never sent to "
-                                 "QuickBooks Commerce", at=at)
+                         message=message, at=at)

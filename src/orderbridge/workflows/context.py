@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from orderbridge.clock import Clock, SystemClock
 from orderbridge.connectors.houzz.client import HouzzClient, HouzzCredentials
 from orderbridge.connectors.qbc.client import QbcClient
+from orderbridge.connectors.qbc.oauth import RefreshingBearer
 from orderbridge.crypto import SecretBox
 from orderbridge.errors import UsageError
 from orderbridge.settings import Settings
@@ -18,6 +19,7 @@ from orderbridge.store import integrations
 from orderbridge.store.credentials import Connector, StoredCredentials, load_credentials
 from orderbridge.store.migrate import Store
 from orderbridge.workflows.integration_config import IntegrationConfig, config_from_rows
+from orderbridge.workflows.qbc_tokens import StoredTokens, is_oauth
 
 
 @dataclass
@@ -61,11 +63,21 @@ class IntegrationContext:
     def qbc(self) -> QbcClient:
         if self._qbc is None:
             stored = self.credentials("qbc")
-            self._qbc = QbcClient(stored.values["token"],
-                                  stored.base_url or "https://api.tradegecko.com",
+            base_url = stored.base_url or "https://api.tradegecko.com"
+            token: str | RefreshingBearer = stored.values.get("token", "")
+            if is_oauth(stored.values):  # an OAuth app's token, refreshed before it expires
+                token = RefreshingBearer(StoredTokens(
+                    self.store, self.box, self.integration_id, base_url, stored.values,
+                    clock=self.clock, timeout_s=self.config.qbc_timeout_s))
+            self._qbc = QbcClient(token, base_url,
                                   timeout=self.config.qbc_timeout_s, clock=self.clock,
                                   max_wait_s=self.config.max_wait_s)
         return self._qbc
+
+    @property
+    def qbc_calls(self) -> int:
+        """QBC requests sent so far through this context (0 before the first)."""
+        return 0 if self._qbc is None else self._qbc.calls
 
     def reload_config(self) -> None:
         with self.store.session() as session:

@@ -31,6 +31,7 @@ from pydantic_core import ErrorDetails
 from orderbridge.errors import UsageError
 from orderbridge.store.mappings import unprintable_character
 from orderbridge.workflows.cust_ref_rules import CHARSETS, CustRefRules
+from orderbridge.workflows.notifications import addresses
 
 DAY_S = 86_400
 WEEK_S = 7 * DAY_S
@@ -151,6 +152,27 @@ class IntegrationConfig(BaseModel):
         "1", description="Houzz CancelCode sent when canceling an order voided in QBC")
     houzz_cancel_comments: str = Field(
         "Canceled by the seller", description="Houzz Comments sent with that cancellation")
+    # alerts by email and webhook (workflows.notifications); the SMTP password and the webhook
+    # signing secret are credentials (connectors "smtp" and "webhook"), never settings
+    alert_email_to: str = Field(
+        "", description="addresses alerts are emailed to, comma-separated (empty: no email)")
+    alert_email_from: str = Field(
+        "", description="From address of alert emails (empty: smtp_user if it is an address, "
+        "else orderbridge@smtp_host)")
+    smtp_host: str = Field("", description="mail server alerts are sent through")
+    smtp_port: int = Field(
+        587, ge=1, le=65535, description="mail server port (587 with STARTTLS; 465 uses TLS "
+        "from the start)")
+    smtp_user: str = Field("", description="mail server user name (empty: no login)")
+    smtp_starttls: bool = Field(
+        True, description="upgrade the mail connection with STARTTLS before logging in")
+    alert_webhook_url: str = Field(
+        "", description="address alerts are POSTed to as signed JSON (empty: no webhook)")
+    alert_batch_minutes: int = Field(
+        15, ge=1, le=1440, description="minutes new alerts are collected into one email / one "
+        "webhook call (urgent ones go at once)")
+    notify_every_s: float = Field(
+        60, ge=0.1, le=WEEK_S, description="seconds between checks for alerts to send")
 
     @field_validator("*")
     @classmethod
@@ -160,6 +182,26 @@ class IntegrationConfig(BaseModel):
             raise ValueError(f"it holds the control character U+{ord(bad):04X}; type the "
                              "value on one line, without control characters")
         return value
+
+    @field_validator("alert_email_to")
+    @classmethod
+    def _email_list(cls, value: str) -> str:
+        return addresses.email_list(value)
+
+    @field_validator("alert_email_from")
+    @classmethod
+    def _email_address(cls, value: str) -> str:
+        return addresses.email_address(value)
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        return addresses.host_name(value)
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        return addresses.webhook_url(value)
 
     @field_validator("houzz_timezone")
     @classmethod

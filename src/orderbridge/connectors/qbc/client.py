@@ -12,6 +12,8 @@ from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
+import httpx
+
 from orderbridge.connectors.paging import PageGuard
 from orderbridge.connectors.qbc.errors import SYSTEM
 from orderbridge.connectors.qbc.fulfillments import (
@@ -41,9 +43,11 @@ T = TypeVar("T")
 
 
 class QbcClient:
-    """Talks to one QBC account. Keyword arguments go to ``QbcTransport``."""
+    """Talks to one QBC account. ``token``: a privileged token, or an ``httpx.Auth`` giving
+    OAuth tokens (``qbc.oauth.RefreshingBearer``). Keyword arguments go to ``QbcTransport``."""
 
-    def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, **transport: Any) -> None:
+    def __init__(self, token: str | httpx.Auth, base_url: str = DEFAULT_BASE_URL,
+                 **transport: Any) -> None:
         self.transport = QbcTransport(token, base_url, **transport)
 
     @property

@@ -1,4 +1,5 @@
-"""Sending one QuickBooks Commerce request: bearer token, paced by the rate-limit headers,
+"""Sending one QuickBooks Commerce request: bearer token (a privileged one, or an OAuth one
+through an ``httpx.Auth`` that refreshes it), paced by the rate-limit headers,
 retried with jittered backoff, bounded by a deadline for the whole exchange.
 
 Retrying a POST is safe because it carries an `Idempotency-Key`: QBC carries a key out once
@@ -30,15 +31,18 @@ PAGE_SIZE = 250  # the documented maximum (reference §3)
 class QbcTransport:
     """The HTTP side of one QBC account: every call counted, paced and bounded."""
 
-    def __init__(self, token: str, base_url: str, *,
+    def __init__(self, token: str | httpx.Auth, base_url: str, *,
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0,
                  max_attempts: int = 5, backoff_base_s: float = 0.5, backoff_cap_s: float = 30.0,
                  clock: Clock | None = None, sleep: Callable[[float], None] = time.sleep,
                  pacer: RatePacer | None = None, max_wait_s: float = 300.0) -> None:
-        headers = {"Authorization": f"Bearer {token.strip()}",
-                   "Content-Type": "application/json", "Accept": "application/json"}
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if isinstance(token, str):  # a privileged token: the same for ever
+            headers["Authorization"] = f"Bearer {token.strip()}"
         self._http = build_http_client(base_url.rstrip("/"), headers=headers, timeout_s=timeout,
                                        transport=transport)
+        if not isinstance(token, str):  # an OAuth token, refreshed as it goes (qbc.oauth)
+            self._http.auth = token
         self._timeout = timeout
         self.pacer = pacer or RatePacer(clock=clock, sleep=sleep, max_wait_s=max_wait_s)
         self._sleep = sleep

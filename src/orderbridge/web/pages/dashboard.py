@@ -1,5 +1,6 @@
 """The dashboard: per integration, what each job last did and when it runs next, orders by
-status, open alerts."""
+status, open alerts, the QBC rate budget used, and charts of orders and delivery latency per
+day (all read by `dashboard_view`)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from orderbridge.connectors.qbc.records import QbcOrder
 from orderbridge.errors import ConfigurationError, OutcomeUnknown, RecordRejected, RemoteError
 from orderbridge.model import OrderStatus
 from orderbridge.model.cancel import CancelState
-from orderbridge.store import alerts, cursors, orders
+from orderbridge.store import cursors, orders
 from orderbridge.store.tables import Order
 from orderbridge.workflows import _outbound
 from orderbridge.workflows.cancel_requests import is_canceled_status
@@ -151,7 +151,5 @@ def cancel_on_houzz(ctx: IntegrationContext, order_id: int, counts: ReverseCount
 def _hold(ctx: IntegrationContext, order_id: int, message: str, counts: ReverseCounts) -> None:
     with ctx.store.begin() as session:
         order = orders.lock_order(session, order_id)
-        hold_channel_cancel_refused(session, order, message, at=ctx.clock.now())
-        alerts.add_alert(session, ctx.integration_id, order_id=order.id,
-                         kind="houzz_cancel_refused", message=message)
+        hold_channel_cancel_refused(session, order, message, at=ctx.clock.now())  # its alert
     counts.held += 1
