@@ -14,6 +14,7 @@ from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 
 DEFAULT_HOME = Path("~/.orderbridge")
 DATABASE_FILENAME = "orderbridge.sqlite3"
@@ -31,6 +32,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """A Fernet key for credentials; default: ``<home>/secret.key``, created on first use."""
     log_level: LogLevel = "INFO"
+    log_format: LogFormat = "text"
+    """``text`` for a person at a terminal; ``json``: one JSON object per line, for a log
+    pipeline (``orderbridge.logs``). ``ORDERBRIDGE_LOG_FORMAT``."""
+    metrics_token: SecretStr | None = None
+    """The bearer token Prometheus sends to the web app's ``/metrics``; unset, it is served to
+    loopback clients only (``orderbridge.web.metrics_route``). ``ORDERBRIDGE_METRICS_TOKEN``."""
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    """The Celery broker of the scale-out mode (`orderbridge worker`, `orderbridge scheduler`):
+    Redis. ``ORDERBRIDGE_BROKER_URL``; the embedded mode (`orderbridge sync`) needs none."""
 
     @field_validator("home")
     @classmethod
@@ -42,7 +52,12 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("secret_key", mode="before")
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("secret_key", "metrics_token", mode="before")
     @classmethod
     def _blank_key_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():

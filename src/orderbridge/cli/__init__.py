@@ -22,6 +22,7 @@ from orderbridge.cli import (
     sync_cmd,
     user_cmd,
 )
+from orderbridge.cli.common import start_logging
 from orderbridge.cli.lazy import lazy_group
 
 app = typer.Typer(
@@ -34,6 +35,8 @@ app = typer.Typer(
         "sandbox": "orderbridge.cli.sandbox_cmd:sandbox",
         "demo": "orderbridge.cli.demo_cmd:demo",
         "serve": "orderbridge.cli.serve_cmd:serve",
+        "worker": "orderbridge.cli.worker_cmd:worker",
+        "scheduler": "orderbridge.cli.worker_cmd:scheduler",
     }),
 )
 app.add_typer(connect_cmd.app, name="connect")
@@ -58,4 +61,5 @@ def version() -> None:
 
 
 def main() -> None:
+    start_logging()
     app()

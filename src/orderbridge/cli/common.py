@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.crypto import SecretKeyError
 from orderbridge.errors import OrderbridgeError, UsageError
+from orderbridge.logs import configure_logging
 from orderbridge.settings import Settings, load_settings
 from orderbridge.store import Store, integrations, open_store
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
@@ -126,6 +127,17 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             fail(f"cannot use {exc.filename}: {exc.strerror or exc}")
 
     return wrapper
+
+
+def start_logging() -> None:
+    """The process's log lines as ``ORDERBRIDGE_LOG_FORMAT`` and ``_LOG_LEVEL`` say
+    (`orderbridge.logs`), once at start; settings that do not parse are the command's to
+    report (`reports_errors`), so the defaults log meanwhile."""
+    try:
+        settings = load_settings()
+    except ValidationError:
+        settings = Settings.model_construct()
+    configure_logging(settings)
 
 
 @contextmanager

@@ -11,23 +11,22 @@ takes effect at once.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 
 from orderbridge.cli.common import fail
 from orderbridge.cli.outcomes import describe_outcome, did_something
+from orderbridge.logs import configure_logging
 from orderbridge.runtime.jobs import JobOutcome, run_job
 from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
+from orderbridge.runtime.schedules import every_s as interval
 from orderbridge.runtime.stopping import stop_on_signals
 from orderbridge.settings import Settings
 from orderbridge.store import Store
 from orderbridge.workflows.context import IntegrationContext, open_context
-from orderbridge.workflows.integration_config import IntegrationConfig
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.stop import StopToken
 
 log = logging.getLogger("orderbridge.sync")
-DEFAULT_EVERY_S = 300.0
 
 Checker = Callable[[Store, str], tuple[str, bool] | None]
 
@@ -41,19 +40,9 @@ class AnnouncedStop(StopToken):
         super().stop()
 
 
-def interval(config: IntegrationConfig, job: str) -> float:
-    value = getattr(config, f"{job}_every_s", None)
-    return float(value) if isinstance(value, int | float) else DEFAULT_EVERY_S
-
-
 def setup_logging(settings: Settings) -> None:
-    """Log lines to stderr: time, level, message."""
-    logger = logging.getLogger("orderbridge")
-    logger.setLevel(settings.log_level)
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))
-        logger.addHandler(handler)
+    """Log lines to stderr: time, level, message (or JSON: `orderbridge.logs`)."""
+    configure_logging(settings)
 
 
 class Reporter:

@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from orderbridge.errors import ConfigurationError, OrderbridgeError, RemoteError
+from orderbridge.logs import log_context
+from orderbridge.runtime import metrics
 from orderbridge.runtime.lease import LeaseBusy, held
 from orderbridge.store import job_runs
 from orderbridge.store.tables.columns import utcnow
@@ -67,9 +69,12 @@ def run_job(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
     it; told to stop if the lease is lost); never raises for a remote failure. A run that was
     not skipped goes into the job history (`store.job_runs`), started by ``trigger``."""
     started, calls_before = utcnow(), ctx.qbc_calls
-    outcome = _run_leased(ctx, name, stop, options)
-    if outcome.skipped is None:
-        _record(ctx, outcome, started, trigger, qbc_calls=ctx.qbc_calls - calls_before)
+    with log_context(integration=ctx.name, integration_id=ctx.integration_id, job=name):
+        outcome = _run_leased(ctx, name, stop, options)
+        if outcome.skipped is None:
+            _record(ctx, outcome, started, trigger, qbc_calls=ctx.qbc_calls - calls_before)
+            metrics.job_ended(ctx, name, outcome.counts, failed=outcome.error is not None,
+                              started=started)
     return outcome
 
 

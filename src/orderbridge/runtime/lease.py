@@ -28,12 +28,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from orderbridge.clock import Clock, SystemClock
 from orderbridge.errors import OrderbridgeError
+from orderbridge.runtime import metrics
 from orderbridge.store import leases
 from orderbridge.store.leases import LeaseHolder
 from orderbridge.store.migrate import Store
@@ -47,6 +48,10 @@ hosts, and long enough that a slow renewal (a busy database) does not lose it.""
 
 RENEWAL_TIMEOUT_MS = 5_000
 """The longest a renewal statement may wait on PostgreSQL (SQLite: its busy timeout)."""
+
+_ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+"""Before every expiry: ``holder_of`` at this time names the holder of any row left (a
+released lease has no row), so a lapsed lease taken over is counted (`runtime.metrics`)."""
 
 
 def new_holder() -> str:
@@ -184,8 +189,11 @@ def take(store: Store, integration_id: int, job: str, *, ttl_s: float = DEFAULT_
                   clock or SystemClock())
     now = lease.clock.now()
     with store.begin() as session:
+        left = leases.holder_of(session, integration_id, job, _ANY_TIME)  # a lapsed one too
         if not leases.take(session, integration_id, job, lease.holder, ttl_s, now):
             _take_from_the_holder(session, lease, now)
+        elif left is not None and left.holder != lease.holder:  # it lapsed: taken over
+            metrics.lease_taken_over(job)
     lease._expires_at = now.timestamp() + ttl_s
     return lease
 
@@ -205,6 +213,7 @@ def _take_from_the_holder(session: Session, lease: Lease, now: datetime) -> None
         raise LeaseBusy(lease.job, other)
     log.info("took over the lease on %s from %s, which is no longer running", lease.job,
              other.holder)
+    metrics.lease_taken_over(lease.job)
 
 
 @contextmanager
