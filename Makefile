@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/crash.py
 	$(BIN)/python bench/return_path.py
 	$(BIN)/python bench/shipments.py --compare-sequential
+	$(BIN)/python bench/scale.py
 
 # Mutation testing of the pure policy modules ([tool.mutmut] in pyproject.toml): a few
 # minutes; prints the mutants that survived (none expected but the two documented in README).

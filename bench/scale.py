@@ -8,8 +8,8 @@ per integration; the run ends when all of them are in the job history.
 
 From that: the cycle's wall time, the workers' CPU time and peak memory, and the merchants one
 worker serves on 5-minute cycles, limited by waiting (integrations × 300 s / wall time / workers,
-at this concurrency) and by CPU (integrations × 300 s / CPU seconds per worker — one core per
-worker). The smaller of the two is the capacity. The sandboxes and PostgreSQL share this
+at this concurrency) and by CPU (integrations × 300 s / the workers' CPU seconds: one core
+per worker). The smaller of the two is the capacity. The sandboxes and PostgreSQL share this
 machine's cores with the workers, so both figures are lower bounds.
 
 Run: `.venv/bin/python bench/scale.py [--integrations 60] [--concurrency 32]`. Prints a table
@@ -62,7 +62,8 @@ def one_run(integrations: int, workers: int, concurrency: int) -> dict[str, Any]
                 pair.set_faults("houzz", latency_ms=LATENCY_MS)
                 pair.set_faults("qbc", latency_ms=LATENCY_MS)
             started = [farm.worker(concurrency=concurrency) for _ in range(workers)]
-            time.sleep(3)  # the workers connect to the broker before the cycle starts
+            time.sleep(5)  # the workers start and connect to the broker before the cycle
+            cpu_before = sum(_proc(p.pid, "cpu") for p in started)  # their start-up excluded
             farm.scheduler()
             expected = integrations * len(JOBS)
 
@@ -72,7 +73,7 @@ def one_run(integrations: int, workers: int, concurrency: int) -> dict[str, Any]
                         >= expected
 
             wait_until(done, 600, "one full cycle of every integration", farm)
-            cpu_s = sum(_proc(p.pid, "cpu") for p in started) / 100  # clock ticks of 10 ms
+            cpu_s = (sum(_proc(p.pid, "cpu") for p in started) - cpu_before) / 100  # 10 ms ticks
             rss_mb = max(_proc(p.pid, "VmHWM") for p in started) / 1024
             with farm.store.session() as session:
                 first, last = session.execute(
@@ -83,7 +84,7 @@ def one_run(integrations: int, workers: int, concurrency: int) -> dict[str, Any]
             farm.close()
     wall_s = (last - first).total_seconds()
     by_wait = integrations * CYCLE_S / wall_s / workers
-    by_cpu = integrations * CYCLE_S / (cpu_s / workers)
+    by_cpu = integrations * CYCLE_S / cpu_s  # CPU seconds of all workers for all merchants
     return {"workers": workers, "integrations": integrations, "threads": concurrency,
             "jobs": expected, "failed": failed, "cycle_wall_s": wall_s,
             "worker_cpu_s": cpu_s / workers, "peak_rss_mb": rss_mb,
