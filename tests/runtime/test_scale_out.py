@@ -100,3 +100,18 @@ def test_two_schedulers_still_run_each_job_once_at_a_time(farm: Farm) -> None:
             gap = (after.started_at - before.started_at).total_seconds()
             assert gap >= 1.0, (job, gap)  # once per 2 s interval, not once per scheduler
     assert name
+
+
+def test_a_slow_merchant_never_delays_the_others(farm: Farm) -> None:
+    farm.add_integrations(6)
+    slow, *others = farm.pairs
+    farm.pairs[slow].set_faults("houzz", latency_ms=4000)  # every call of one merchant: 4 s
+    farm.pairs[slow].set_faults("qbc", latency_ms=4000)
+    for pair in farm.pairs.values():
+        place(pair, 1)
+    farm.worker(concurrency=8), farm.scheduler()
+    took = wait_until(lambda: all(len(qbc_orders(farm.pairs[name])) == 1 for name in others),
+                      60, "the other merchants' orders delivered", farm)
+    print(f"\nwith one merchant answering in 4 s, the five others were delivered in {took:.1f} s")
+    assert qbc_orders(farm.pairs[slow]) == []  # still on its way: it waits alone
+    assert took < 12
