@@ -30,6 +30,8 @@ from orderbridge.cli.common import (
 )
 from orderbridge.crypto import SecretBox, mask
 from orderbridge.errors import UsageError
+from orderbridge.runtime.jobs import JOBS
+from orderbridge.runtime.schedules import every_s
 from orderbridge.store import integrations
 from orderbridge.store.credentials import CONNECTORS, load_credentials
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
@@ -41,6 +43,7 @@ from orderbridge.workflows.integration_config import (
     describe,
 )
 from orderbridge.workflows.integration_config import validated_value as checked
+from orderbridge.workflows.qbc_budget import PER_HOUR, schedule_cost
 
 app = typer.Typer(help="Show and change an integration's settings.", no_args_is_help=True)
 
@@ -133,6 +136,7 @@ def config_show(integration: IntegrationOption = "default", as_json: JsonOption 
             shown = ", ".join(f"{k}={v}" for k, v in info["credentials"].items())
             connections.add_row(side, Text(info["base_url"] or ""), Text(shown))
     out.print(connections)
+    out.print(_budget_table(document["qbc_budget"]))
     table = Table(title="Settings (orderbridge config set KEY VALUE)")
     for column in ("key", "value", "default", "description"):
         table.add_column(column)
@@ -159,5 +163,29 @@ def _document(session: Session, row: Integration, box: SecretBox) -> dict[str, A
             "credentials": {k: mask(v) if k == "token" else v for k, v in stored.values.items()},
             "updated_at": stored.updated_at.isoformat(),
         }
+    costs = [schedule_cost(session, row.id, job, every_s(effective, job)) for job in JOBS]
+    budget = [{"job": cost.job, "every_s": cost.every_s, "calls_per_run": cost.calls_per_run,
+               "calls_per_hour": cost.calls_per_hour, "share_of_budget": cost.share}
+              for cost in costs]
     return {"integration": row.name, "paused": row.paused, "paused_reason": row.paused_reason,
-            "connections": connections, "settings": settings, "problems": problems}
+            "connections": connections, "settings": settings, "problems": problems,
+            "qbc_budget": budget}
+
+
+def _budget_table(rows: list[dict[str, Any]]) -> Table:
+    """What each job's schedule costs of the QBC budget (3,600 calls an hour)."""
+    table = Table(title=f"QBC budget by schedule ({PER_HOUR:,} calls an hour; from the last "
+                        "runs of each job)")
+    for column in ("job", "every", "QBC calls per run", "calls per hour", "of the budget"):
+        table.add_column(column)
+    total = 0.0
+    for row in rows:
+        if row["calls_per_run"] is None:
+            table.add_row(row["job"], f"{row['every_s']:g} s", "not measured yet", "", "")
+            continue
+        total += row["calls_per_hour"]
+        table.add_row(row["job"], f"{row['every_s']:g} s", f"{row['calls_per_run']:.1f}",
+                      f"{row['calls_per_hour']:,.0f}", f"{100 * row['share_of_budget']:.1f} %")
+    table.add_row("all", "", "", f"{total:,.0f}", f"{100 * total / PER_HOUR:.1f} %",
+                  style="bold")
+    return table

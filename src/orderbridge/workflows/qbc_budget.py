@@ -83,3 +83,39 @@ def budget_used(session: Session, integration_id: int, now: datetime) -> Budget:
     """The budget the integration's runs spent in the window that ends ``now``."""
     since = now - timedelta(seconds=WINDOW_S)
     return budget_of(job_runs.runs_finished_since(session, integration_id, since))
+
+
+PER_HOUR = ALLOWED * 3600 // WINDOW_S
+"""QBC's budget per hour for one app and account: 3,600 calls."""
+RECENT_RUNS = 20
+
+
+@dataclass(frozen=True)
+class ScheduleCost:
+    """What one job's schedule costs of the QBC budget, from its recent runs."""
+
+    job: str
+    every_s: float
+    calls_per_run: float | None
+    """The mean over the recent runs that measured their calls; None before any did."""
+
+    @property
+    def calls_per_hour(self) -> float | None:
+        return None if self.calls_per_run is None else self.calls_per_run * 3600 / self.every_s
+
+    @property
+    def share(self) -> float | None:
+        """The part of the hourly budget it takes (0.1 = 10 %)."""
+        per_hour = self.calls_per_hour
+        return None if per_hour is None else per_hour / PER_HOUR
+
+
+def schedule_cost(session: Session, integration_id: int, job: str,
+                  every_s: float) -> ScheduleCost:
+    """The job's cost at ``every_s``, from its last ``RECENT_RUNS`` measured runs: what
+    `orderbridge config show` prints so a schedule explains its budget use."""
+    measured = [run.counts[EXACT_KEY] for run in
+                job_runs.list_runs(session, integration_id, job, limit=RECENT_RUNS)
+                if isinstance((run.counts or {}).get(EXACT_KEY), int)]
+    mean = sum(measured) / len(measured) if measured else None
+    return ScheduleCost(job, every_s, mean)
