@@ -76,10 +76,8 @@ def save(request: Request, alert_email_to: Text = "", alert_email_from: Text = "
                         forget_smtp_password=bool(forget_smtp_password),
                         forget_webhook_secret=bool(forget_webhook_secret))
     store = store_of(request)
-    with store.session() as session:
-        row = chosen_integration(request, session)
+    row = _chosen(request)
     if row is None:
-        flash(request, NO_INTEGRATION, "error")
         return _back(row)
     try:
         with store.begin() as session:
@@ -92,12 +90,19 @@ def save(request: Request, alert_email_to: Text = "", alert_email_from: Text = "
     return _back(row)
 
 
-def _test(request: Request, channel: ChannelName) -> Response:
-    store = store_of(request)
-    with store.session() as session:
+def _chosen(request: Request) -> Integration | None:
+    """The integration the form is for; None (and a flash saying why) when there is none."""
+    with store_of(request).session() as session:
         row = chosen_integration(request, session)
     if row is None:
         flash(request, NO_INTEGRATION, "error")
+    return row
+
+
+def _test(request: Request, channel: ChannelName) -> Response:
+    store = store_of(request)
+    row = _chosen(request)
+    if row is None:
         return _back(row)
     outcome = send_test(store, _box(request), row.id, row.name, channel)
     flash(request, outcome.message, "ok" if outcome.ok else "error")

@@ -86,9 +86,7 @@ def record_failure(ctx: IntegrationContext, order_id: int, exc: RemoteError,
         order = orders.lock_order(session, order_id)
         if isinstance(exc, RecordRejected):
             message = f"QuickBooks Commerce refused the order: {exc.message}"
-            hold_refused(session, order, message, at=now)
-            alerts.add_alert(session, ctx.integration_id, order_id=order.id,
-                             kind="rejected_by_warehouse", message=exc.message)
+            hold_refused(session, order, message, at=now)  # the hold raises its alert
             result.held += 1
             return
         if isinstance(exc, ConfigurationError):

@@ -224,9 +224,7 @@ def _put_back(ctx: IntegrationContext, confirmations: list[Confirmation]) -> Non
 
 def _hold(session: Session, ctx: IntegrationContext, order: Order, reason: Hold, *,
           refused: bool) -> None:
-    hold_shipment(session, order, reason, at=ctx.clock.now(), refused=refused)
-    alerts.add_alert(session, ctx.integration_id, order_id=order.id, kind=reason.code.value,
-                     message=f"{order.cust_ref or order.channel_order_id}: {reason.message}")
+    hold_shipment(session, order, reason, at=ctx.clock.now(), refused=refused)  # its alert
 
 
 def _resolve_alerts(session: Session, ctx: IntegrationContext, order: Order) -> None:
