@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     """The bearer token Prometheus sends to the web app's ``/metrics``; unset, it is served to
     loopback clients only (``orderbridge.web.metrics_route``). ``ORDERBRIDGE_METRICS_TOKEN``."""
+    public_url: str = ""
+    """The address QuickBooks Commerce reaches this hub's web app at (e.g.
+    ``https://hub.example.com``), where its webhooks are registered when a merchant connects by
+    OAuth; empty: the address the merchant's browser used. ``ORDERBRIDGE_PUBLIC_URL``."""
     broker_url: str = "redis://127.0.0.1:6379/0"
     """The Celery broker of the scale-out mode (`orderbridge worker`, `orderbridge scheduler`):
     Redis. ``ORDERBRIDGE_BROKER_URL``; the embedded mode (`orderbridge sync`) needs none."""

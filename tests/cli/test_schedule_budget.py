@@ -30,7 +30,7 @@ def test_the_schedule_explains_its_budget_use(cli: Cli, pair: SandboxPair) -> No
     inventory = measured["inventory"]
     inventory_per_run = inventory["calls_per_run"]
     assert inventory_per_run is not None and inventory_per_run >= 1  # a page of variants
-    assert inventory["calls_per_hour"] == inventory_per_run * 3600 / 600
+    assert inventory["calls_per_hour"] == inventory_per_run * 3600 / 120  # inventory_every_s
     cli.invoke("config", "set", "inventory_every_s", "60")
     faster = budget(cli)["inventory"]
     assert faster["calls_per_hour"] == inventory_per_run * 60

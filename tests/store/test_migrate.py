@@ -47,6 +47,8 @@ TABLES = {
     "login_failures",
     "order_events",
     "orders",
+    "qbc_webhook_deliveries",
+    "qbc_webhook_subscriptions",
     "ship_method_map",
     "shipments",
     "sku_aliases",
@@ -74,10 +76,10 @@ def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) ->
 
 
 def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
-    assert current_revision(fresh_store.engine) == head_revision() == "0004"
+    assert current_revision(fresh_store.engine) == head_revision() == "0005"
     upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(fresh_store.engine) == "0004"
+    assert current_revision(fresh_store.engine) == "0005"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:

@@ -1,22 +1,28 @@
 """Connect QuickBooks Commerce by OAuth from the Connections screen, end to end through the
 sandbox: the browser is sent to its authorize endpoint with a state, comes back to the
 callback (behind the login, carrying the session), the code is exchanged, the account tested
-and the tokens stored encrypted; a sync then delivers an order with them."""
+and the tokens stored encrypted; a sync then delivers an order with them. The connect also
+registers the QBC webhooks at the hub, and a webhook it cannot register leaves it saved."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from orderbridge.runtime.jobs import run_once
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.sandbox.qbc.tokens import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from orderbridge.settings import Settings
 from orderbridge.workflows.context import open_context
+from orderbridge.workflows.qbc_webhooks.events import WANTED
 from tests.cli import conftest as cli_fixtures
 from tests.cli.conftest import place, qbc_orders
-from tests.web.conftest import Web, post_form
+from tests.web.conftest import Web, post_form, serve
 from tests.web.test_connections import database_bytes, houzz_form, saved, submit
+from tests.web.test_qbc_webhooks import deliveries, remote_webhooks, wait_for
 
 sandboxes, pair = cli_fixtures.sandboxes, cli_fixtures.pair  # the running Houzz and QBC sandboxes
 
@@ -121,3 +127,43 @@ def test_the_oauth_form_refuses_what_can_never_work(web: Web, pair: SandboxPair)
     assert "the client secret holds &#39;ë&#39;" in response.text
     assert 'id="error-qbc-oauth-base-url"' in response.text
     assert pair.calls("qbc") == []
+
+
+def test_connect_by_oauth_registers_the_webhooks_and_qbc_delivers_to_them(
+        web: Web, pair: SandboxPair) -> None:
+    client = web.logged_in()
+    page = approve(client, start_oauth(client, pair))
+    address = f"{web.url}/webhooks/qbc/default"
+    assert f"QBC webhooks registered at {address}" in page.text
+    hooks = remote_webhooks(pair)
+    assert sorted(hook["event"] for hook in hooks) == sorted(WANTED)
+    assert {hook["address"] for hook in hooks} == {address}
+    submit(client, "houzz", houzz_form(pair, "save"))
+    place(pair, 1)
+    ctx = open_context(web.store, web.settings)
+    try:
+        outcomes = run_once(ctx, ["download", "deliver"])
+    finally:
+        ctx.close()
+    assert [outcome.error for outcome in outcomes] == [None, None], outcomes
+    wait_for("QBC delivers the order.create webhook",
+             lambda: any(d.event == "order.create" for d in deliveries(web)))
+
+
+@pytest.fixture
+def misaddressed_web(web_settings: Settings) -> Iterator[Web]:
+    """The app with an ``ORDERBRIDGE_PUBLIC_URL`` QBC cannot deliver to."""
+    yield from serve(web_settings.model_copy(update={"public_url": "ftp://hub.example"}))
+
+
+def test_webhooks_that_cannot_be_registered_leave_the_oauth_connection_saved(
+        misaddressed_web: Web, pair: SandboxPair) -> None:
+    client = misaddressed_web.logged_in()
+    page = approve(client, start_oauth(client, pair))
+    assert "QuickBooks Commerce (OAuth): connected and saved" in page.text
+    assert "QBC webhooks could not be registered: &#39;ftp://hub.example&#39; is not an " \
+           "address QBC can deliver to" in page.text
+    assert "Polling carries on" in page.text
+    assert "orderbridge webhooks register --url ftp://hub.example" in page.text
+    assert saved(misaddressed_web, "qbc") is not None
+    assert remote_webhooks(pair) == []

@@ -54,6 +54,10 @@ def test_no_number_takes_infinity_nan_or_absurd_values(key: str, value: str) -> 
     ("inventory_buffer", "1000001", "(allowed: 0 to 1,000,000)"),
     ("location_id", "0", "(allowed: 1 or more)"),
     ("max_wait_s", "3601", "(allowed: 1 to 3,600)"),
+    ("inventory_full_every_s", "59", "(allowed: 60 to 604,800)"),
+    ("reconcile_every_s", "86401", "(allowed: 10 to 86,400)"),
+    ("webhooks_every_s", "9", "(allowed: 10 to 86,400)"),
+    ("webhooks", "yes", "'off' or 'on'"),
     ("earliest_order_date", "1999-12-31", "on or after 2000-01-01"),
     ("order_tags", "houzz\nvip", "control character U+000A"),
 ])
@@ -71,6 +75,15 @@ def test_the_bounds_themselves_are_allowed() -> None:
 
 def test_the_new_max_wait_setting_defaults_to_five_minutes() -> None:
     assert config_from_rows({}).max_wait_s == 300
+
+
+def test_schedules_poll_often_and_webhooks_start_off() -> None:
+    config = config_from_rows({})
+    assert (config.download_every_s, config.shipments_every_s, config.inventory_every_s,
+            config.inventory_full_every_s) == (60, 120, 120, 6 * 3600)
+    assert (config.webhooks, config.reconcile_every_s, config.webhooks_every_s) == (
+        "off", 900, 3600)
+    assert config_from_rows({"webhooks": "on"}).webhooks == "on"
 
 
 def test_an_earliest_order_date_in_the_future_is_refused() -> None:

@@ -21,6 +21,7 @@ from orderbridge.cli import (
     shipmethod_cmd,
     sync_cmd,
     user_cmd,
+    webhooks_cmd,
 )
 from orderbridge.cli.common import start_logging
 from orderbridge.cli.lazy import lazy_group
@@ -52,6 +53,7 @@ app.command("resume")(admin_cmd.resume)
 app.add_typer(admin_cmd.db_app, name="db")
 app.add_typer(user_cmd.user_app, name="user")
 app.add_typer(user_cmd.token_app, name="token")
+app.add_typer(webhooks_cmd.app, name="webhooks")
 
 
 @app.command("version")

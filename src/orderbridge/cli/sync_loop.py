@@ -2,7 +2,8 @@
 
 Each (integration, job) runs every `<job>_every_s` seconds of the integration's config (read
 again after every run, so `config set deliver_every_s 30` takes effect without a restart; a job
-with no such setting runs every `DEFAULT_EVERY_S`). One log line per run that did something.
+with no such setting runs every `DEFAULT_EVERY_S`); a download that found new orders is followed
+at once by a delivery (`runtime.jobs.FOLLOW_UPS`). One log line per run that did something.
 The first Ctrl-C (or SIGTERM) lets the current step finish and says so; a second one interrupts.
 A paused integration stays scheduled (its jobs skip) so `orderbridge resume` from another shell
 takes effect at once.
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from orderbridge.cli.common import fail
 from orderbridge.cli.outcomes import describe_outcome, did_something
 from orderbridge.logs import configure_logging
-from orderbridge.runtime.jobs import JobOutcome, run_job
+from orderbridge.runtime.jobs import JobOutcome, run_with_follow_ups
 from orderbridge.runtime.scheduler import ScheduledJob, Scheduler
 from orderbridge.runtime.schedules import every_s as interval
 from orderbridge.runtime.stopping import stop_on_signals
@@ -65,15 +66,15 @@ class Reporter:
 
 
 def _scheduled(ctx: IntegrationContext, name: str, stop: StopToken,
-               reporter: Reporter, first: JobOptions) -> ScheduledJob:
+               reporter: Reporter, first: JobOptions, names: list[str]) -> ScheduledJob:
     job = ScheduledJob(f"{ctx.name}/{name}", interval(ctx.config, name), run=lambda: None)
     pending = [first]  # options for the first run only (e.g. --full); later runs are plain
 
     def run() -> None:
         options = pending.pop() if pending else JobOptions()
-        outcome = run_job(ctx, name, stop, options)
+        for outcome in run_with_follow_ups(ctx, name, stop, options, allowed=names):
+            reporter.report(ctx.name, outcome)
         job.every_s = interval(ctx.config, name)  # run_job reloaded the config
-        reporter.report(ctx.name, outcome)
 
     job.run = run
     return job
@@ -93,7 +94,7 @@ def run_forever(store: Store, settings: Settings, targets: list[str], names: lis
         contexts.append(open_context(store, settings, name))
     stop = AnnouncedStop()
     reporter = Reporter()
-    jobs = [_scheduled(ctx, name, stop, reporter, first or JobOptions())
+    jobs = [_scheduled(ctx, name, stop, reporter, first or JobOptions(), names)
             for ctx in contexts for name in names]
     plan = ", ".join(f"{job.name} every {job.every_s:g}s" for job in jobs)
     log.info("Sync running: %s. Ctrl-C stops after the current step.", plan)

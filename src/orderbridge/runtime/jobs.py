@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.orders.delivery import deliver
 from orderbridge.workflows.orders.download import download
 from orderbridge.workflows.pause import pause, paused_reason
+from orderbridge.workflows.qbc_webhooks.registration import check_webhooks
 from orderbridge.workflows.shipments.job import shipments
 from orderbridge.workflows.stop import StopToken, stopped
 
@@ -45,8 +46,14 @@ JOBS: dict[str, Job] = {
     "deliver": deliver,  # workflows.orders
     "shipments": shipments,  # workflows.shipments
     "inventory": inventory,  # workflows.inventory
+    "webhooks": check_webhooks,  # workflows.qbc_webhooks: QBC still has the hub's webhooks
     "notify": notify,  # workflows.notifications; last: it sends what the others raised
 }
+
+FOLLOW_UPS: dict[str, tuple[str, str]] = {"download": ("new", "deliver")}
+"""A job whose run found work for another runs that one right after, in the same cycle: new
+orders are delivered at once rather than at the deliver job's next turn (order → QBC latency
+is the download interval plus one call, not the sum of two intervals)."""
 
 
 @dataclass
@@ -57,6 +64,8 @@ class JobOutcome:
     counts: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     skipped: str | None = None
+    busy: bool = False
+    """Skipped because another process runs the job right now."""
 
 
 RUNS_WHILE_PAUSED = frozenset({"notify"})
@@ -106,7 +115,7 @@ def _run_leased(ctx: IntegrationContext, name: str, stop: StopToken | None,
             result = JOBS[name](ctx, lease.stop, options or JobOptions())
             lost = lease.lost.is_set()
     except LeaseBusy as exc:
-        return JobOutcome(name, skipped=str(exc))
+        return JobOutcome(name, skipped=str(exc), busy=True)
     except ConfigurationError as exc:
         with ctx.store.begin() as session:
             pause(session, ctx, exc.message)
@@ -128,6 +137,21 @@ def _run_leased(ctx: IntegrationContext, name: str, stop: StopToken | None,
         return JobOutcome(name, counts, error="stopped early: its lease lapsed and another "
                                               "process took the job over")
     return JobOutcome(name, counts)
+
+
+def run_with_follow_ups(ctx: IntegrationContext, name: str, stop: StopToken | None = None,
+                        options: JobOptions | None = None, *, trigger: str = "schedule",
+                        allowed: Collection[str] = tuple(JOBS)) -> list[JobOutcome]:
+    """Run ``name``, then the job it found work for (`FOLLOW_UPS`, if ``allowed``), in the
+    same cycle."""
+    outcomes = [run_job(ctx, name, stop, options, trigger=trigger)]
+    follow_up = FOLLOW_UPS.get(name)
+    if follow_up is not None and follow_up[1] in allowed and not stopped(stop):
+        count, then = follow_up
+        found = outcomes[0].counts.get(count)
+        if isinstance(found, int) and found > 0:
+            outcomes.append(run_job(ctx, then, stop, trigger=trigger))
+    return outcomes
 
 
 def run_once(ctx: IntegrationContext, names: list[str], stop: StopToken | None = None,

@@ -12,7 +12,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from orderbridge.runtime.celery_app import RUN_JOB
-from orderbridge.runtime.jobs import JOBS, run_job
+from orderbridge.runtime.jobs import JOBS, run_with_follow_ups
 from orderbridge.settings import Settings, load_settings
 from orderbridge.store import Store, open_store
 from orderbridge.store.tables import Integration
@@ -46,13 +46,16 @@ def run_integration_job(settings: Settings, integration_id: int, job: str) -> di
         return {"job": job, "skipped": f"integration #{integration_id} no longer exists"}
     ctx = open_context(store, settings, name)
     try:
-        outcome = run_job(ctx, job, trigger=TRIGGER)
+        outcome, *follow_ups = run_with_follow_ups(ctx, job, trigger=TRIGGER)
     finally:
         ctx.close()
-    if outcome.error:
-        log.warning("%s/%s: %s", name, job, outcome.error)
+    for ran in (outcome, *follow_ups):
+        if ran.error:
+            log.warning("%s/%s: %s", name, ran.job, ran.error)
     return {"job": job, "integration": name, "counts": outcome.counts, "error": outcome.error,
-            "skipped": outcome.skipped}
+            "skipped": outcome.skipped,
+            "follow_ups": [{"job": ran.job, "counts": ran.counts, "error": ran.error,
+                            "skipped": ran.skipped} for ran in follow_ups]}
 
 
 def register(app: Celery) -> None:

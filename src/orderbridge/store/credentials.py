@@ -27,11 +27,14 @@ from orderbridge.store.tables.columns import utcnow
 Side = Literal["houzz", "qbc"]
 AlertChannel = Literal["smtp", "webhook"]
 """Where alerts go: the SMTP password, the webhook signing secret (`workflows.notifications`)."""
-Connector = Literal[Side, AlertChannel]
+WebhookSecret = Literal["qbc_webhooks"]
+"""The QBC app secret that signs the webhooks QBC delivers (`workflows.qbc_webhooks`)."""
+WEBHOOK_SECRET: WebhookSecret = "qbc_webhooks"
+Connector = Literal[Side, AlertChannel, WebhookSecret]
 CONNECTORS: tuple[Side, ...] = get_args(Side)
 """The two sides every integration connects (a sync needs both)."""
 ALERT_CHANNELS: tuple[AlertChannel, ...] = get_args(AlertChannel)
-EVERY_CONNECTOR: tuple[Connector, ...] = (*CONNECTORS, *ALERT_CHANNELS)
+EVERY_CONNECTOR: tuple[Connector, ...] = (*CONNECTORS, *ALERT_CHANNELS, WEBHOOK_SECRET)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ def check_new_key(session: Session, box: SecretBox, integration_id: int | None,
 
 def reconnect_command(connector: Connector, integration: str, *, new_key: bool = False) -> str:
     """The command that saves the connector's credentials again (arguments elided)."""
+    if connector == WEBHOOK_SECRET:
+        return "orderbridge webhooks register ..." + (
+            f" --integration {integration}" if integration != DEFAULT_INTEGRATION else "")
     if connector in ALERT_CHANNELS:
         what = "SMTP password" if connector == "smtp" else "webhook signing secret"
         return f"enter the {what} again on the Notifications screen"

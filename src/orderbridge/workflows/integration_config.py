@@ -85,7 +85,7 @@ class IntegrationConfig(BaseModel):
     hold_on_total_mismatch: bool = Field(
         True, description="hold orders whose Houzz total differs from lines+shipping+tax")
     download_every_s: float = Field(
-        300, ge=0.1, le=WEEK_S, description="seconds between order downloads")
+        60, ge=0.1, le=WEEK_S, description="seconds between order downloads")
     deliver_every_s: float = Field(
         60, ge=0.1, le=WEEK_S, description="seconds between delivery runs")
     retry_base_s: float = Field(
@@ -116,8 +116,12 @@ class IntegrationConfig(BaseModel):
         "confirm to Houzz with the tracking numbers there are (post)")
     confirm_concurrency: int = Field(
         16, ge=1, le=64, description="tracking confirmations sent to Houzz at the same time")
+    # 120 s for shipments and inventory: with webhooks off, a shipment or a stock change
+    # reaches Houzz within about 2 min (the goal: p95 within 5), and an idle run costs one QBC
+    # call, so each costs at most 30 of QBC's 3,600 calls an hour and the idle schedule as a
+    # whole stays under 10 % of the budget.
     shipments_every_s: float = Field(
-        300, ge=0.1, le=WEEK_S,
+        120, ge=0.1, le=WEEK_S,
         description="seconds between reads of QBC fulfillments (tracking to Houzz)")
     fulfillment_overlap_minutes: float = Field(
         5, ge=0, le=1440,
@@ -137,7 +141,20 @@ class IntegrationConfig(BaseModel):
     inventory_concurrency: int = Field(
         16, ge=1, le=64, description="stock updates sent to Houzz at the same time")
     inventory_every_s: float = Field(
-        600, ge=0.1, le=WEEK_S, description="seconds between stock pushes from QBC to Houzz")
+        120, ge=0.1, le=WEEK_S, description="seconds between stock pushes from QBC to Houzz")
+    inventory_full_every_s: float = Field(
+        21_600, ge=60, le=WEEK_S, description="seconds between full reads of every QBC "
+        "variant (the others read only variants changed since the last read)")
+    webhooks: Literal["off", "on"] = Field(
+        "off", description="on: QBC webhooks (orderbridge webhooks register) tell the hub of "
+        "shipments and stock changes at once, and shipments and inventory are polled only "
+        "every reconcile_every_s, as a safety net")
+    reconcile_every_s: float = Field(
+        900, ge=10, le=DAY_S, description="with webhooks on: seconds between the polling "
+        "reads of shipments and inventory that catch what no webhook said")
+    webhooks_every_s: float = Field(
+        3600, ge=10, le=DAY_S, description="seconds between checks that QBC still has the "
+        "hub's webhooks (one call; any it deleted are registered again)")
     cancellations_every_s: float = Field(
         300, ge=0.1, le=WEEK_S, description="seconds between sweeps of Houzz for canceled orders")
     cancel_sweep_max_days: float = Field(

@@ -12,3 +12,6 @@ class JobOptions:
 
     full: bool = False
     """Redo everything instead of only what changed (e.g. re-push every stock level)."""
+    webhooks_only: bool = False
+    """Work off what QBC's webhooks said, without the polling read (a run a webhook started:
+    the read's schedule is the safety net, not this run's business)."""

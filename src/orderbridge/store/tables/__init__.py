@@ -15,6 +15,7 @@ from orderbridge.store.tables.order import CustRef, Order, OrderEvent
 from orderbridge.store.tables.shipment import CarrierMapping, ShippedPackage
 from orderbridge.store.tables.warehouse import WarehouseVariant
 from orderbridge.store.tables.web import ApiToken, JobRun, LoginFailure, User
+from orderbridge.store.tables.webhook import WebhookDelivery, WebhookSubscription
 
 metadata = Base.metadata
 
@@ -40,5 +41,7 @@ __all__ = [
     "SkuAlias",
     "User",
     "WarehouseVariant",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
 ]

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from orderbridge.connectors.check import CheckResult
 from orderbridge.crypto import SecretBox, SecretKeyError
-from orderbridge.errors import UsageError
+from orderbridge.errors import OrderbridgeError, UsageError
 from orderbridge.settings import Settings
 from orderbridge.store import integrations
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
@@ -38,8 +38,10 @@ from orderbridge.workflows.connect import (
     typed_or_saved,
 )
 from orderbridge.workflows.connect import resume as resume_integration
+from orderbridge.workflows.context import open_context
 from orderbridge.workflows.integration_names import create_integration
 from orderbridge.workflows.qbc_tokens import is_oauth
+from orderbridge.workflows.qbc_webhooks.registration import register_webhooks
 from orderbridge.workflows.settings_edit import apply_settings
 
 router = page_router()
@@ -177,7 +179,31 @@ def qbc_oauth_callback(request: Request, code: str = "", state: str = "", error:
         return _back(pending.integration)
     done = qbc_oauth.finish(store, box, pending, code)
     _say(request, "QuickBooks Commerce (OAuth)", done.result, done)
+    if done.saved:
+        _register_webhooks(request, pending)
     return _back(pending.integration)
+
+
+def _register_webhooks(request: Request, pending: qbc_oauth.PendingOAuth) -> None:
+    """An app connected by OAuth gets its webhooks at once (QBC signs them with the app's
+    secret, which the hub now holds). A refusal leaves the connection as saved: polling carries
+    on, and the flash says how to try again."""
+    settings = request.app.state.settings
+    public_url = settings.public_url or str(request.base_url).rstrip("/")
+    try:
+        ctx = open_context(store_of(request), settings, pending.integration)
+        try:
+            done = register_webhooks(ctx, public_url, pending.client_secret)
+        finally:
+            ctx.close()
+    except OrderbridgeError as exc:
+        option = ("" if pending.integration == DEFAULT_INTEGRATION
+                  else f" --integration {pending.integration}")
+        flash(request, f"QBC webhooks could not be registered: {exc}. Polling carries on "
+                       "(shipments and stock are read on their schedules); to try again: "
+                       f"orderbridge webhooks register --url {public_url}{option}", "warn")
+        return
+    flash(request, f"QBC webhooks registered at {done.address}")
 
 
 @router.post(f"{PAGE}/settings")

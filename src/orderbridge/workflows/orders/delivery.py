@@ -11,7 +11,8 @@ An order found in flight when a run starts (a crash, a timeout) is first looked 
 
 Orders go in groups (`delivery_run`), so a group of orders costs a handful of statements.
 Held orders whose problem the merchant fixed in the hub (an alias, a shipping-code map) and
-preview orders once delivery is live go again by themselves.
+preview orders once delivery is live go again by themselves. Orders a merchant made in QBC by
+hand for a waiting Houzz order (an ``order.create`` webhook) are adopted first (`hand_made`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.holds import release
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.orders.delivery_run import DeliveryRun
+from orderbridge.workflows.orders.hand_made import adopt_hand_made
 from orderbridge.workflows.orders.result import DeliverResult, IntegrationPaused
 from orderbridge.workflows.orders.translate import FIXABLE_HERE, Translator
 from orderbridge.workflows.orders.variant_index import refresh_variant_index
@@ -41,7 +43,8 @@ def deliver(ctx: IntegrationContext, stop: StopToken | None = None,
             options: JobOptions | None = None) -> DeliverResult:
     """Deliver every ready order (and release held ones that can now go)."""
     result = DeliverResult()
-    if not _has_work(ctx):
+    adopt_hand_made(ctx, result)  # before sending: an order made by hand is not sent again
+    if (options or JobOptions()).webhooks_only or not _has_work(ctx):
         return result
     refresh_variant_index(ctx)
     with ctx.store.session() as session:

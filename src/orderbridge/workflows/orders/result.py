@@ -16,6 +16,8 @@ class DeliverResult:
     retrying: int = 0
     canceled: int = 0
     """Canceled on Houzz before they were sent (re-checked right before the in-flight commit)."""
+    adopted: int = 0
+    """Made in QBC by hand for a waiting order (an ``order.create`` webhook): not sent again."""
     paused: bool = False
 
 
