@@ -133,6 +133,16 @@ def test_connect_qbc_by_oauth(app_page: Page, web: Web, pair: SandboxPair) -> No
     run_job(page, "download")
     run_job(page, "deliver")
     assert [o["reference_number"] for o in qbc_orders(pair)] == [order_id]
+    page.goto("/webhooks")  # the OAuth connect registered them; QBC told of the new order
+    expect(page.locator("#webhook-state")).to_contain_text("on")
+    expect(page.locator("#webhook-subscriptions")).to_contain_text("fulfillment.fulfilled")
+    for _ in range(40):  # the delivery arrives within seconds
+        if "order.create" in page.locator("#webhook-deliveries").inner_text():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(page.locator("#webhook-deliveries")).to_contain_text("order.create")
+    screenshot(page, "webhooks")
 
 
 def test_fix_an_unknown_sku_from_its_alert(app_page: Page, web: Web,

@@ -18,19 +18,21 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from orderbridge.connectors.qbc.webhooks import signature_of
 from orderbridge.runtime.jobs import run_job, run_once
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.sandbox.qbc.tokens import DEFAULT_CLIENT_SECRET
 from orderbridge.store.tables import JobRun, Order, WebhookDelivery
+from orderbridge.web.qbc_webhook_route import delivery_address
 from orderbridge.workflows.context import IntegrationContext
-from orderbridge.workflows.qbc_webhooks.events import WANTED, endpoint
+from orderbridge.workflows.qbc_webhooks.events import WANTED
 from orderbridge.workflows.qbc_webhooks.registration import register_webhooks
 from tests.cli import conftest as cli_fixtures
 from tests.web.conftest import Web
 from tests.workflows.conftest import connect
+from tests.workflows.inventory.rig import houzz_quantities, set_stock
 from tests.workflows.shipments.helpers import (
     deliver_one,
     fulfillment_reads,
@@ -56,7 +58,7 @@ def hub(web: Web, pair: SandboxPair) -> Iterator[IntegrationContext]:
     """The default integration connected to the sandboxes, its webhooks registered at the
     running web app."""
     ctx = connect(web.store, web.settings, pair)
-    register_webhooks(ctx, web.url, DEFAULT_CLIENT_SECRET)
+    register_webhooks(ctx, delivery_address(web.url, "default"), DEFAULT_CLIENT_SECRET)
     ctx.reload_config()
     yield ctx
     ctx.close()
@@ -79,7 +81,7 @@ def deliveries(web: Web) -> list[WebhookDelivery]:
 def post(web: Web, body: bytes, *, secret: str = DEFAULT_CLIENT_SECRET,
          delivery: str | None = None, integration: str = "default",
          signature: str | None = None) -> httpx.Response:
-    return httpx.post(endpoint(web.url, integration), content=body, headers={
+    return httpx.post(delivery_address(web.url, integration), content=body, headers={
         "Content-Type": "application/json",
         "X-Gecko-Delivery": delivery or str(uuid.uuid4()),
         "X-Gecko-Signature": signature_of(secret, body) if signature is None else signature})
@@ -97,7 +99,7 @@ def test_registering_makes_one_webhook_per_event_at_the_hub_and_is_idempotent(
     hooks = remote_webhooks(pair)
     assert sorted(hook["event"] for hook in hooks) == sorted(WANTED)
     assert {hook["address"] for hook in hooks} == {f"{web.url}/webhooks/qbc/default"}
-    again = register_webhooks(hub, web.url, DEFAULT_CLIENT_SECRET)
+    again = register_webhooks(hub, delivery_address(web.url, "default"), DEFAULT_CLIENT_SECRET)
     assert again.created == [] and sorted(again.kept) == sorted(WANTED)
     assert len(remote_webhooks(pair)) == len(WANTED)
     assert hub.config.webhooks == "on"
@@ -116,12 +118,28 @@ def test_a_shipment_reaches_houzz_within_seconds_by_webhook(
     assert reads and all("ids" in json.dumps(call) for call in reads), reads  # by id, no poll
     wait_for("every delivery is worked off",
              lambda: all(d.processed_at is not None for d in deliveries(web)))
+    wait_for("every delivery is worked off",
+             lambda: all(d.processed_at is not None for d in deliveries(web)))
     by_event = {d.event: d.outcome for d in deliveries(web)}
     assert by_event["fulfillment.fulfilled"] == "package recorded"
     assert by_event["order.create"] == "an order the hub delivered"
     with web.store.session() as session:
         triggers = set(session.scalars(select(JobRun.trigger).where(JobRun.job == "shipments")))
     assert triggers == {"webhook"}
+
+
+def test_a_stock_change_reaches_houzz_within_seconds_by_webhook(
+        web: Web, hub: IntegrationContext, pair: SandboxPair) -> None:
+    run_once(hub, ["inventory"])  # the first cycle: every variant read, every level pushed
+    sku = sorted(houzz_quantities(pair))[0]
+    reads_before = len([c for c in pair.calls("qbc") if c["path"].startswith("/variants")])
+    set_stock(pair, sku, 3)
+    wait_for("Houzz shows the new quantity", lambda: houzz_quantities(pair)[sku] == 3)
+    wait_for("every delivery is worked off",
+             lambda: all(d.processed_at is not None for d in deliveries(web)))
+    reads = [c for c in pair.calls("qbc") if c["path"].startswith("/variants")][reads_before:]
+    assert len(reads) == 1 and "ids" in json.dumps(reads[0]), reads  # the named variant only
+    assert {d.outcome for d in deliveries(web)} == {"stock read"}
 
 
 def test_a_forged_or_tampered_delivery_is_refused_and_records_nothing(
@@ -159,7 +177,7 @@ def test_a_duplicated_delivery_does_the_work_once(web: Web, hub: IntegrationCont
     houzz_id, qbc_id = deliver_one(hub, pair)
     hub.close()
     with web.store.begin() as session:  # webhooks of this order are dropped: only ours count
-        session.execute(WebhookDelivery.__table__.delete())
+        session.execute(delete(WebhookDelivery))
     fulfillment = ship(pair, qbc_id, "FedEx", "7777DUP")
     wait_for("confirmed", lambda: houzz_order(pair, houzz_id).get("Status") == "Shipped")
     body = body_of("fulfillment.fulfilled", int(fulfillment["id"]))
@@ -199,7 +217,8 @@ def test_with_webhooks_down_polling_delivers_everything_and_the_check_registers_
         web: Web, pair: SandboxPair) -> None:
     ctx = connect(web.store, web.settings, pair)
     try:
-        register_webhooks(ctx, "http://127.0.0.1:9", DEFAULT_CLIENT_SECRET)  # nobody listens
+        register_webhooks(ctx, delivery_address("http://127.0.0.1:9", "default"),
+                          DEFAULT_CLIENT_SECRET)  # nobody listens
         ctx.reload_config()
         houzz_id, qbc_id = deliver_one(ctx, pair)
         ship(pair, qbc_id, "UPS", "1ZPOLLED")

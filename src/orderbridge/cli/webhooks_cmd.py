@@ -22,6 +22,7 @@ from orderbridge.cli.common import (
     when,
 )
 from orderbridge.store.tables.columns import utcnow
+from orderbridge.web.qbc_webhook_route import delivery_address
 from orderbridge.workflows.context import IntegrationContext, open_context
 from orderbridge.workflows.qbc_webhooks.registration import (
     APP_SECRET_WHERE,
@@ -51,7 +52,7 @@ def register(
     with opened_store() as (settings, store):
         ctx = open_context(store, settings, integration)
         try:
-            done = register_webhooks(ctx, url, app_secret)
+            done = register_webhooks(ctx, delivery_address(url, integration), app_secret)
         finally:
             ctx.close()
     say(f"QuickBooks Commerce delivers to {done.address}", style="green")

@@ -7,6 +7,8 @@ as a run a webhook started: what the webhook named, without the polling read.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -20,14 +22,21 @@ from orderbridge.store import Store
 from orderbridge.store.tables.columns import utcnow
 from orderbridge.workflows.context import open_context
 from orderbridge.workflows.options import JobOptions
-from orderbridge.workflows.qbc_webhooks.events import ENDPOINT_PATH
 from orderbridge.workflows.qbc_webhooks.receive import receive
+from orderbridge.workflows.qbc_webhooks.registration import public_url_of
 
 MAX_BODY = 64 * 1024
 """QBC's bodies are four short fields; anything this large is not one of them."""
 TRIGGER = "webhook"
+ENDPOINT_PATH = "/webhooks/qbc/{integration}"
 
 router = APIRouter()
+
+
+def delivery_address(public_url: str, integration: str) -> str:
+    """Where QBC delivers the integration's webhooks, at the hub's public address (checked)."""
+    return public_url_of(public_url) + ENDPOINT_PATH.format(
+        integration=quote(integration, safe=""))
 
 
 def install(app: FastAPI, store: Store, settings: Settings) -> None:

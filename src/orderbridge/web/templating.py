@@ -28,6 +28,7 @@ MENU = [
     ("/inventory", "Inventory"),
     ("/jobs", "Jobs"),
     ("/notifications", "Notifications"),
+    ("/webhooks", "Webhooks"),
 ]
 _FLASH = "flash"
 

@@ -24,6 +24,7 @@ from orderbridge.store.integrations import DEFAULT_INTEGRATION
 from orderbridge.web.auth import store_of
 from orderbridge.web.connections_view import connections_of
 from orderbridge.web.pages import page_router
+from orderbridge.web.qbc_webhook_route import delivery_address
 from orderbridge.web.templating import flash, render
 from orderbridge.workflows import qbc_oauth
 from orderbridge.workflows.connect import (
@@ -193,7 +194,8 @@ def _register_webhooks(request: Request, pending: qbc_oauth.PendingOAuth) -> Non
     try:
         ctx = open_context(store_of(request), settings, pending.integration)
         try:
-            done = register_webhooks(ctx, public_url, pending.client_secret)
+            done = register_webhooks(ctx, delivery_address(public_url, ctx.name),
+                                     pending.client_secret)
         finally:
             ctx.close()
     except OrderbridgeError as exc:

@@ -22,6 +22,7 @@ from orderbridge.store.tables.columns import utcnow
 from orderbridge.web.auth import store_of
 from orderbridge.web.choice import chosen_integration
 from orderbridge.web.pages import page_router
+from orderbridge.web.qbc_webhook_route import delivery_address
 from orderbridge.web.templating import flash, render
 from orderbridge.workflows.context import IntegrationContext, open_context
 from orderbridge.workflows.integration_config import config_from_rows
@@ -102,7 +103,8 @@ def register(request: Request, url: Text = "", app_secret: Text = "") -> Respons
     secret = app_secret.strip()
     try:
         done = _in_context(request, row.name,
-                           lambda ctx: register_webhooks(ctx, url, secret or None))
+                           lambda ctx: register_webhooks(
+                               ctx, delivery_address(url, ctx.name), secret or None))
     except OrderbridgeError as exc:  # refused input, no connection, or QBC said no
         message = str(exc).replace(secret, "••••") if secret else str(exc)
         return _page(request, row, status=400, error=message, url=url)

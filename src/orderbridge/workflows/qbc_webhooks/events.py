@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 JOB_OF: dict[str, str] = {
     "fulfillment.create": "shipments",
     "fulfillment.fulfilled": "shipments",
@@ -18,14 +16,9 @@ JOB_OF: dict[str, str] = {
     "order.create": "deliver",
 }
 WANTED: tuple[str, ...] = tuple(JOB_OF)
-ENDPOINT_PATH = "/webhooks/qbc/{integration}"
 
 
 def events_of(job: str) -> tuple[str, ...]:
     """The events ``job`` works off (none for the other jobs)."""
     return tuple(event for event, owner in JOB_OF.items() if owner == job)
 
-
-def endpoint(public_url: str, integration: str) -> str:
-    """Where QBC delivers the integration's webhooks."""
-    return public_url.rstrip("/") + ENDPOINT_PATH.format(integration=quote(integration, safe=""))

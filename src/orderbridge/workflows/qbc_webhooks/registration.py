@@ -22,7 +22,7 @@ from orderbridge.store.credentials import WEBHOOK_SECRET, delete_credentials, sa
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.qbc_tokens import is_oauth
-from orderbridge.workflows.qbc_webhooks.events import WANTED, endpoint
+from orderbridge.workflows.qbc_webhooks.events import WANTED
 from orderbridge.workflows.qbc_webhooks.receive import SECRET_KEY
 from orderbridge.workflows.stop import StopToken
 
@@ -42,7 +42,7 @@ class Registration:
 
 
 def public_url_of(given: str) -> str:
-    """The hub's public address, checked: QBC must be able to POST to it."""
+    """An address of the hub, checked: QBC must be able to POST to it."""
     url = given.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
@@ -60,16 +60,16 @@ def signing_secret(ctx: IntegrationContext, app_secret: str | None) -> str:
     if is_oauth(values) and values.get("client_secret"):
         return values["client_secret"]
     raise UsageError("this QBC connection is a privileged token, so the hub does not know the "
-                     f"secret QBC signs webhooks with: give it with --app-secret (from "
-                     f"{APP_SECRET_WHERE})")
+                     "secret QBC signs webhooks with: give the app secret (from "
+                     f"{APP_SECRET_WHERE}; --app-secret on the command line)")
 
 
-def register_webhooks(ctx: IntegrationContext, public_url: str,
+def register_webhooks(ctx: IntegrationContext, address: str,
                       app_secret: str | None = None) -> Registration:
-    """Register every wanted event at this hub's endpoint (those already there are kept) and
-    turn the integration's ``webhooks`` setting on."""
+    """Register every wanted event at ``address`` (the web app's delivery route for this
+    integration; those already there are kept) and turn the ``webhooks`` setting on."""
     secret = signing_secret(ctx, app_secret)
-    address = endpoint(public_url_of(public_url), ctx.name)
+    address = public_url_of(address)
     with ctx.store.begin() as session:
         save_credentials(session, ctx.integration_id, WEBHOOK_SECRET, {SECRET_KEY: secret},
                          ctx.box)
