@@ -221,9 +221,14 @@ def test_with_webhooks_down_polling_delivers_everything_and_the_check_registers_
                           DEFAULT_CLIENT_SECRET)  # nobody listens
         ctx.reload_config()
         houzz_id, qbc_id = deliver_one(ctx, pair)
+        run_once(ctx, ["inventory"])
+        sku = sorted(houzz_quantities(pair))[0]
         ship(pair, qbc_id, "UPS", "1ZPOLLED")
-        run_once(ctx, ["shipments"])  # the reconciliation read, as its schedule runs it
+        set_stock(pair, sku, 7)
+        run_once(ctx, ["shipments", "inventory"])  # the reconciliation reads, on their schedule
         assert houzz_order(pair, houzz_id)["TrackingNumber"] == "1ZPOLLED"
+        assert houzz_quantities(pair)[sku] == 7
+        assert deliveries(web) == []  # nothing reached the hub: polling alone did it
         for hook in remote_webhooks(pair):  # QBC gave up on the address and deleted them
             httpx.delete(f"{pair.qbc_url}/webhooks/{hook['id']}",
                          headers={"Authorization": "Bearer sandbox-token"})
