@@ -281,6 +281,8 @@ def wait_for(what: str, done: Callable[[], bool], timeout_s: float, hub: Hub,
 
 @dataclass(order=True)
 class Event:
+    """One thing that happens outside the hub, `at_s` seconds into the run."""
+
     at_s: float
     flow: str
     key: str = field(compare=False)
@@ -291,6 +293,8 @@ class Event:
 
 @dataclass
 class Sample:
+    """One event's latency: from the sandbox taking it until the other side shows it."""
+
     flow: str
     key: str
     expect: str | int
@@ -619,6 +623,20 @@ def print_idle(results: list[ModeResult], scale: float) -> None:
                       f"{100 * share:.1f} % ({'met' if share < 0.10 else 'not met'})",
                       "—" if estimate is None else f"{estimate:,.1f}", "< 10 %")
     Console().print(table)
+    for result in results:
+        polled_every = max(polling_intervals(result.webhooks).values(), default=0)
+        if result.idle["stretch_minutes"] * 60 < polled_every:
+            Console().print(f"webhooks {'on' if result.webhooks else 'off'}: the stretch is "
+                            f"shorter than the {polled_every:g} s between polls of shipments "
+                            "and stock, so it may hold none; the hub's estimate covers them",
+                            highlight=False)
+
+
+def polling_intervals(webhooks: bool) -> dict[str, float]:
+    """The default intervals of the QBC reads of shipments and stock in the mode."""
+    keys = ("reconcile_every_s",) if webhooks else ("shipments_every_s", "inventory_every_s")
+    defaults = schedule_defaults()
+    return {key: defaults[key] for key in keys if key in defaults}
 
 
 def annotate(path: Path, info: dict[str, Any], results: list[ModeResult]) -> None:
