@@ -361,10 +361,15 @@ def check_arrivals(world: World, pending: list[Sample], scale: float) -> None:
             sample.missed = True
 
 
+def look_every_s(scale: float) -> float:
+    """How often the bench looks for arrivals: a latency is exact to about this × `scale`."""
+    return max(0.02, 0.25 / scale)
+
+
 def measure(world: World, hub: Hub, events: list[Event], webhooks: bool, scale: float,
             ) -> list[Sample]:
     """Fire the events on time and watch every sample until it arrives or is missed."""
-    tick = max(0.02, 0.25 / scale)
+    tick = look_every_s(scale)
     samples: list[Sample] = []
     start = time.monotonic()
     upcoming = list(events)
@@ -577,6 +582,7 @@ def header(args: argparse.Namespace) -> dict[str, Any]:
         "schedules_run_s": scaled_schedules(scale),
         "qbc_rate_limit": {"limit": limits.limit, "window_s": limits.window_s / scale},
         "time_scale": scale,
+        "resolution_s": look_every_s(scale) * scale,
         "minutes_per_mode": args.minutes, "idle_minutes": args.idle_minutes,
         "orders": args.orders, "shipments": args.shipments, "stock_changes": args.stock_changes,
         "skus": args.skus, "seed": args.seed,
@@ -594,6 +600,9 @@ def print_header(info: dict[str, Any]) -> None:
                           for k, v in info["schedules_default_s"].items())
     console.print(f"hub default schedules (s): {schedules}", highlight=False)
     limit = info["qbc_rate_limit"]
+    console.print(f"arrivals looked for every {info['resolution_s'] / scale:g} s: latencies "
+                  f"are exact to about {info['resolution_s']:g} s; a sample not there after "
+                  f"{MISSED_AFTER} × its goal is missed", highlight=False)
     if scale == 1:
         console.print(f"QBC sandbox rate limit: {limit['limit']} calls per {limit['window_s']:g} s "
                       "window (epoch-aligned); nothing scaled", highlight=False)

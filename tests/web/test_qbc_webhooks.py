@@ -123,6 +123,9 @@ def test_a_shipment_reaches_houzz_within_seconds_by_webhook(
     by_event = {d.event: d.outcome for d in deliveries(web)}
     assert by_event["fulfillment.fulfilled"] == "package recorded"
     assert by_event["order.create"] == "an order the hub delivered"
+    order_reads = [c for c in pair.calls("qbc") if c["method"] == "GET"
+                   and c["path"].startswith("/orders")]
+    assert order_reads == []  # the hub's own order: settled from the store, one call per order
     wait_for("the run a webhook started is in the history", lambda: _triggers(web) == {"webhook"})
 
 

@@ -5,7 +5,8 @@ instead of sending a second order. From then on it is at the warehouse like any 
 its shipments reach Houzz, a cancel on Houzz voids it.
 
 Only an order waiting to go (new or held, nothing in flight, no QBC id yet) is adopted; an
-order in flight is settled by the usual lookup, which finds the same QBC order.
+order in flight is settled by the usual lookup, which finds the same QBC order. Deliveries
+naming orders the hub created itself are settled from the store, without a call.
 """
 
 from __future__ import annotations
@@ -29,11 +30,27 @@ from orderbridge.workflows.qbc_webhooks import inbox
 log = logging.getLogger(__name__)
 JOB = "deliver"
 WAITING = (OrderStatus.NEW, OrderStatus.HELD)
+DELIVERED = "an order the hub delivered"
+
+
+def _delivered_by_the_hub(ctx: IntegrationContext, taken: inbox.Taken) -> set[int]:
+    """The QBC orders named that the hub created itself (most ``order.create`` deliveries)."""
+    with ctx.store.session() as session:
+        found = session.scalars(select(Order.warehouse_order_id).where(
+            Order.integration_id == ctx.integration_id,
+            Order.warehouse_order_id.in_(taken.record_ids)))
+        return {int(value) for value in found if value is not None and value.isdigit()}
 
 
 def adopt_hand_made(ctx: IntegrationContext, result: DeliverResult) -> None:
     """Work off the pending ``order.create`` deliveries."""
     taken = inbox.take(ctx, JOB)
+    if not taken:
+        return
+    ours = _delivered_by_the_hub(ctx, taken)
+    if ours:  # the hub's own deliveries: settled without a call (one call per order, not two)
+        inbox.settle(ctx, inbox.Taken({key: taken.deliveries.pop(key) for key in ours}), {},
+                     missing=DELIVERED)
     if not taken:
         return
     try:
@@ -56,7 +73,7 @@ def _adopt(session: Session, ctx: IntegrationContext, record: QbcOrder,
     known = session.scalar(select(Order.id).where(
         Order.integration_id == ctx.integration_id, Order.warehouse_order_id == record.id))
     if known is not None:
-        return "an order the hub delivered"
+        return DELIVERED
     reference = record.reference_number
     if not reference or record.is_void:
         return "not for a Houzz order the hub waits to deliver (ignored)"
