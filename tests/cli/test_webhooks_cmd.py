@@ -23,11 +23,11 @@ def remote(pair: SandboxPair) -> list[dict[str, Any]]:
 
 
 def test_register_status_and_remove(cli: Cli, pair: SandboxPair) -> None:
-    cli.connect(pair)
-    off = cli.run("webhooks", "status")
+    cli.connect(pair, in_process=True)
+    off = cli.invoke("webhooks", "status")
     assert "Webhooks of 'default': off" in off.stdout
     assert "orderbridge webhooks register --url" in off.stdout
-    refused = cli.run("webhooks", "register", "--url", HUB, expect=1)
+    refused = cli.invoke("webhooks", "register", "--url", HUB, expect=1)
     assert "privileged token" in refused.stderr and "--app-secret" in refused.stderr
     assert remote(pair) == []
     done = cli.run("webhooks", "register", "--url", HUB + "/",
@@ -35,13 +35,13 @@ def test_register_status_and_remove(cli: Cli, pair: SandboxPair) -> None:
     assert f"delivers to {HUB}/webhooks/qbc/default" in done.stdout
     assert DEFAULT_CLIENT_SECRET not in done.output
     assert sorted(hook["event"] for hook in remote(pair)) == sorted(WANTED)
-    status = cli.run("webhooks", "status", "--json").json()
+    status = cli.invoke("webhooks", "status", "--json").json()
     assert status["state"] == "on" and status["address"] == f"{HUB}/webhooks/qbc/default"
     assert sorted(s["event"] for s in status["subscriptions"]) == sorted(WANTED)
     assert DEFAULT_CLIENT_SECRET.encode() not in cli.database_bytes()  # encrypted at rest
-    shown = cli.run("config", "show").stdout
+    shown = cli.invoke("config", "show").stdout
     assert "webhooks" in shown and "on" in shown
-    removed = cli.run("webhooks", "remove")
+    removed = cli.invoke("webhooks", "remove")
     assert f"Removed {len(WANTED)} webhook(s)" in removed.stdout
     assert remote(pair) == []
     assert cli.run("webhooks", "status", "--json").json()["state"] == "off"
@@ -49,9 +49,9 @@ def test_register_status_and_remove(cli: Cli, pair: SandboxPair) -> None:
 
 def test_an_address_qbc_cannot_deliver_to_is_refused_before_any_call(cli: Cli,
                                                                      pair: SandboxPair) -> None:
-    cli.connect(pair)
+    cli.connect(pair, in_process=True)
     calls = len(pair.calls("qbc"))
     for bad in ("ftp://hub.example.com", "hub.example.com", "https://hub.example.com/?a=1"):
-        refused = cli.run("webhooks", "register", "--url", bad, "--app-secret", "x", expect=1)
+        refused = cli.invoke("webhooks", "register", "--url", bad, "--app-secret", "x", expect=1)
         assert "is not an address QBC can deliver to" in refused.stderr
     assert len(pair.calls("qbc")) == calls
