@@ -23,7 +23,7 @@ from orderbridge.cli.common import (
 )
 from orderbridge.store.tables.columns import utcnow
 from orderbridge.web.qbc_webhook_route import delivery_address
-from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.context import IntegrationContext, opened_context
 from orderbridge.workflows.qbc_webhooks.registration import (
     APP_SECRET_WHERE,
     register_webhooks,
@@ -49,12 +49,9 @@ def register(
     integration: IntegrationOption = "default",
 ) -> None:
     """Register the webhooks (shipments, stock, orders made in QBC) and turn them on."""
-    with opened_store() as (settings, store):
-        ctx = open_context(store, settings, integration)
-        try:
-            done = register_webhooks(ctx, delivery_address(url, integration), app_secret)
-        finally:
-            ctx.close()
+    with opened_store() as (settings, store), \
+            opened_context(store, settings, integration) as ctx:
+        done = register_webhooks(ctx, delivery_address(url, integration), app_secret)
     say(f"QuickBooks Commerce delivers to {done.address}", style="green")
     for event in done.created:
         say(f"  {event}: registered")
@@ -70,12 +67,9 @@ def register(
 @reports_errors
 def remove(integration: IntegrationOption = "default") -> None:
     """Delete the webhooks in QBC; polling alone from now on."""
-    with opened_store() as (settings, store):
-        ctx = open_context(store, settings, integration)
-        try:
-            deleted = remove_webhooks(ctx)
-        finally:
-            ctx.close()
+    with opened_store() as (settings, store), \
+            opened_context(store, settings, integration) as ctx:
+        deleted = remove_webhooks(ctx)
     say(f"Removed {deleted} webhook(s) in QuickBooks Commerce; shipments and stock are polled "
         "on their own schedules again.")
 
@@ -84,12 +78,9 @@ def remove(integration: IntegrationOption = "default") -> None:
 @reports_errors
 def status(integration: IntegrationOption = "default", as_json: JsonOption = False) -> None:
     """What is registered, what arrived in the last 24 hours, and what to do."""
-    with opened_store() as (settings, store):
-        ctx = open_context(store, settings, integration)
-        try:
-            shown = _status(ctx)
-        finally:
-            ctx.close()
+    with opened_store() as (settings, store), \
+            opened_context(store, settings, integration) as ctx:
+        shown = _status(ctx)
     if as_json:
         print_json(_document(shown))
         return

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 from orderbridge.store import integrations
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
 from orderbridge.store.tables import Integration
+from orderbridge.web.auth import store_of
+from orderbridge.web.templating import flash
 
 _KEY = "integration"
+NO_INTEGRATION = "There is no integration yet: connect Houzz and QuickBooks Commerce first."
 
 
 def chosen_integration(request: Request, session: Session) -> Integration | None:
@@ -25,4 +28,14 @@ def chosen_integration(request: Request, session: Session) -> Integration | None
         request.session[_KEY] = row.name
     request.state.integration_names = [i.name for i in integrations.list_integrations(session)]
     request.state.integration = row
+    return row
+
+
+def integration_for_form(request: Request) -> Integration | None:
+    """The integration a posted form is for; None (and a flash saying why) when there is
+    none."""
+    with store_of(request).session() as session:
+        row = chosen_integration(request, session)
+    if row is None:
+        flash(request, NO_INTEGRATION, "error")
     return row

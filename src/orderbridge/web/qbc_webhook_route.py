@@ -20,7 +20,7 @@ from orderbridge.runtime.nudges import Nudger
 from orderbridge.settings import Settings
 from orderbridge.store import Store
 from orderbridge.store.tables.columns import utcnow
-from orderbridge.workflows.context import open_context
+from orderbridge.workflows.context import opened_context
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.qbc_webhooks.receive import receive
 from orderbridge.workflows.qbc_webhooks.registration import public_url_of
@@ -44,11 +44,8 @@ def install(app: FastAPI, store: Store, settings: Settings) -> None:
     app.state.webhook_box = SecretBox.from_settings(settings)
 
     def run(integration: str, job: str) -> JobOutcome:
-        ctx = open_context(store, settings, integration)
-        try:
+        with opened_context(store, settings, integration) as ctx:
             return run_job(ctx, job, options=JobOptions(webhooks_only=True), trigger=TRIGGER)
-        finally:
-            ctx.close()
 
     app.state.nudger = Nudger(run)
     app.include_router(router)

@@ -6,6 +6,8 @@ box, and builds the two API clients from the stored, encrypted credentials on fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from orderbridge.clock import Clock, SystemClock
@@ -104,3 +106,13 @@ def open_context(store: Store, settings: Settings, name: str = "default", *,
         integration_id = integration.id
     return IntegrationContext(store, SecretBox.from_settings(settings), integration_id, name,
                               config, clock or SystemClock())
+
+
+@contextmanager
+def opened_context(store: Store, settings: Settings, name: str) -> Iterator[IntegrationContext]:
+    """`open_context` for a block: its HTTP clients are closed when the block ends."""
+    ctx = open_context(store, settings, name)
+    try:
+        yield ctx
+    finally:
+        ctx.close()

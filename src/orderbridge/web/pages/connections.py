@@ -39,7 +39,7 @@ from orderbridge.workflows.connect import (
     typed_or_saved,
 )
 from orderbridge.workflows.connect import resume as resume_integration
-from orderbridge.workflows.context import open_context
+from orderbridge.workflows.context import opened_context
 from orderbridge.workflows.integration_names import create_integration
 from orderbridge.workflows.qbc_tokens import is_oauth
 from orderbridge.workflows.qbc_webhooks.registration import register_webhooks
@@ -192,12 +192,9 @@ def _register_webhooks(request: Request, pending: qbc_oauth.PendingOAuth) -> Non
     settings = request.app.state.settings
     public_url = settings.public_url or str(request.base_url).rstrip("/")
     try:
-        ctx = open_context(store_of(request), settings, pending.integration)
-        try:
+        with opened_context(store_of(request), settings, pending.integration) as ctx:
             done = register_webhooks(ctx, delivery_address(public_url, ctx.name),
                                      pending.client_secret)
-        finally:
-            ctx.close()
     except OrderbridgeError as exc:
         option = ("" if pending.integration == DEFAULT_INTEGRATION
                   else f" --integration {pending.integration}")

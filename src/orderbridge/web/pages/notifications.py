@@ -13,7 +13,7 @@ from orderbridge.crypto import SecretBox
 from orderbridge.store import alerts
 from orderbridge.store.tables import Integration
 from orderbridge.web.auth import store_of
-from orderbridge.web.choice import chosen_integration
+from orderbridge.web.choice import chosen_integration, integration_for_form
 from orderbridge.web.pages import page_router
 from orderbridge.web.templating import flash, render
 from orderbridge.workflows.notifications.batch import URGENT_KINDS
@@ -29,7 +29,6 @@ from orderbridge.workflows.notifications.trial import send_test
 
 router = page_router()
 TEMPLATE = "notifications/page.html"
-NO_INTEGRATION = "There is no integration yet: connect Houzz and QuickBooks Commerce first."
 Text = Annotated[str, Form()]
 
 
@@ -76,7 +75,7 @@ def save(request: Request, alert_email_to: Text = "", alert_email_from: Text = "
                         forget_smtp_password=bool(forget_smtp_password),
                         forget_webhook_secret=bool(forget_webhook_secret))
     store = store_of(request)
-    row = _chosen(request)
+    row = integration_for_form(request)
     if row is None:
         return _back(row)
     try:
@@ -90,18 +89,9 @@ def save(request: Request, alert_email_to: Text = "", alert_email_from: Text = "
     return _back(row)
 
 
-def _chosen(request: Request) -> Integration | None:
-    """The integration the form is for; None (and a flash saying why) when there is none."""
-    with store_of(request).session() as session:
-        row = chosen_integration(request, session)
-    if row is None:
-        flash(request, NO_INTEGRATION, "error")
-    return row
-
-
 def _test(request: Request, channel: ChannelName) -> Response:
     store = store_of(request)
-    row = _chosen(request)
+    row = integration_for_form(request)
     if row is None:
         return _back(row)
     outcome = send_test(store, _box(request), row.id, row.name, channel)

@@ -20,11 +20,11 @@ from orderbridge.store import integrations
 from orderbridge.store.tables import Integration
 from orderbridge.store.tables.columns import utcnow
 from orderbridge.web.auth import store_of
-from orderbridge.web.choice import chosen_integration
+from orderbridge.web.choice import chosen_integration, integration_for_form
 from orderbridge.web.pages import page_router
 from orderbridge.web.qbc_webhook_route import delivery_address
 from orderbridge.web.templating import flash, render
-from orderbridge.workflows.context import IntegrationContext, open_context
+from orderbridge.workflows.context import IntegrationContext, opened_context
 from orderbridge.workflows.integration_config import config_from_rows
 from orderbridge.workflows.qbc_webhooks.registration import (
     APP_SECRET_WHERE,
@@ -36,7 +36,6 @@ from orderbridge.workflows.qbc_webhooks.status import webhook_status
 router = page_router()
 PAGE = "/webhooks"
 TEMPLATE = "webhooks/page.html"
-NO_INTEGRATION = "There is no integration yet: connect Houzz and QuickBooks Commerce first."
 Text = Annotated[str, Form()]
 T = TypeVar("T")
 
@@ -71,21 +70,9 @@ def _back(row: Integration | None) -> RedirectResponse:
     return RedirectResponse(f"{PAGE}{query}", 303)
 
 
-def _chosen(request: Request) -> Integration | None:
-    """The integration the form is for; None (and a flash saying why) when there is none."""
-    with store_of(request).session() as session:
-        row = chosen_integration(request, session)
-    if row is None:
-        flash(request, NO_INTEGRATION, "error")
-    return row
-
-
 def _in_context(request: Request, name: str, work: Callable[[IntegrationContext], T]) -> T:
-    ctx = open_context(store_of(request), _settings(request), name)
-    try:
+    with opened_context(store_of(request), _settings(request), name) as ctx:
         return work(ctx)
-    finally:
-        ctx.close()
 
 
 @router.get(PAGE)
@@ -97,7 +84,7 @@ def webhooks(request: Request) -> Response:
 
 @router.post(f"{PAGE}/register")
 def register(request: Request, url: Text = "", app_secret: Text = "") -> Response:
-    row = _chosen(request)
+    row = integration_for_form(request)
     if row is None:
         return _back(row)
     secret = app_secret.strip()
@@ -117,7 +104,7 @@ def register(request: Request, url: Text = "", app_secret: Text = "") -> Respons
 
 @router.post(f"{PAGE}/remove")
 def remove(request: Request) -> Response:
-    row = _chosen(request)
+    row = integration_for_form(request)
     if row is None:
         return _back(row)
     try:

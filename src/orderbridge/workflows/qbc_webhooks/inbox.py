@@ -9,7 +9,6 @@ job assumes another process may be running it: deliveries are taken under the jo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from orderbridge.errors import RemoteError
@@ -79,6 +78,3 @@ def failed(ctx: IntegrationContext, taken: Taken, error: RemoteError) -> None:
             f"gave up after {MAX_ATTEMPTS} tries ({error.message}); the polling read "
             "catches this change"))
 
-
-def named(records: Iterable[int]) -> str:
-    return ", ".join(str(record) for record in sorted(records))
