@@ -16,7 +16,7 @@ from orderbridge.runtime.jobs import run_once
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.sandbox.qbc.tokens import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from orderbridge.settings import Settings
-from orderbridge.workflows.context import open_context
+from orderbridge.workflows.context import opened_context
 from orderbridge.workflows.qbc_webhooks.events import WANTED
 from tests.cli import conftest as cli_fixtures
 from tests.cli.conftest import place, qbc_orders
@@ -48,6 +48,15 @@ def approve(client: httpx.Client, authorize: httpx.Response) -> httpx.Response:
     return client.get(done.headers["location"])
 
 
+def deliver_an_order(web: Web, client: httpx.Client, pair: SandboxPair) -> None:
+    """Connect Houzz through its form, place an order and sync it to QBC."""
+    submit(client, "houzz", houzz_form(pair, "save"))
+    place(pair, 1)
+    with opened_context(web.store, web.settings, "default") as ctx:
+        outcomes = run_once(ctx, ["download", "deliver"])
+    assert [outcome.error for outcome in outcomes] == [None, None], outcomes
+
+
 def test_connect_by_oauth_then_a_sync_delivers_with_the_oauth_token(web: Web,
                                                                     pair: SandboxPair) -> None:
     client = web.logged_in()
@@ -72,14 +81,7 @@ def test_connect_by_oauth_then_a_sync_delivers_with_the_oauth_token(web: Web,
     tested = submit(client, "qbc", {"integration": "default", "token": "", "base_url": "",
                                     "step": "test"})
     assert "QuickBooks Commerce token works" in tested.text
-    submit(client, "houzz", houzz_form(pair, "save"))
-    place(pair, 1)
-    ctx = open_context(web.store, web.settings)
-    try:
-        outcomes = run_once(ctx, ["download", "deliver"])
-    finally:
-        ctx.close()
-    assert [outcome.error for outcome in outcomes] == [None, None], outcomes
+    deliver_an_order(web, client, pair)
     assert len(qbc_orders(pair)) == 1
     assert saved(web, "qbc") == values  # the token was fresh: no refresh was needed
 
@@ -138,14 +140,7 @@ def test_connect_by_oauth_registers_the_webhooks_and_qbc_delivers_to_them(
     hooks = remote_webhooks(pair)
     assert sorted(hook["event"] for hook in hooks) == sorted(WANTED)
     assert {hook["address"] for hook in hooks} == {address}
-    submit(client, "houzz", houzz_form(pair, "save"))
-    place(pair, 1)
-    ctx = open_context(web.store, web.settings)
-    try:
-        outcomes = run_once(ctx, ["download", "deliver"])
-    finally:
-        ctx.close()
-    assert [outcome.error for outcome in outcomes] == [None, None], outcomes
+    deliver_an_order(web, client, pair)
     wait_for("QBC delivers the order.create webhook",
              lambda: any(d.event == "order.create" for d in deliveries(web)))
 
