@@ -25,8 +25,9 @@ demo: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/orderbridge sandbox
 
+# Three workers (pytest-xdist): most tests wait on servers and subprocesses, not the CPU.
 test: $(STAMP) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n 3
 
 # The browser tests drive the system Chromium (Debian's package; Playwright downloads nothing).
 chromium:

@@ -22,8 +22,10 @@ from orderbridge.settings import Settings
 from orderbridge.store import Store, integrations, open_store
 from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
-"""A database of the machine's Redis for the tests alone (flushed before and after)."""
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+REDIS_URL = f"redis://127.0.0.1:6379/{11 + int(_WORKER or 0) % 5}"
+"""A database of the machine's Redis for the tests alone (flushed before and after): one per
+pytest-xdist worker, so two farms on two workers never share a broker."""
 JOBS_EVERY_S = {"download_every_s": "1", "deliver_every_s": "1", "shipments_every_s": "2",
                 "cancellations_every_s": "2", "inventory_every_s": "3", "notify_every_s": "3"}
 

@@ -85,7 +85,8 @@ def test_a_holder_that_died_on_this_host_is_taken_over_at_once(store: Store,
 
 
 @pytest.mark.parametrize("holder", [f"{socket.gethostname()}:{os.getpid()}:0ther",
-                                    "another-host:1:beef", "not-a-holder-name"])
+                                    "another-host:1:beef", "not-a-holder-name"],
+                         ids=["this-process", "another-host", "not-a-holder-name"])
 def test_a_live_or_remote_holder_is_never_judged_dead(store: Store, integration_id: int,
                                                       holder: str) -> None:
     take(store, integration_id, "deliver", holder=holder)

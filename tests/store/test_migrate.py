@@ -34,6 +34,7 @@ TABLES = {
     "alembic_version",
     "alerts",
     "api_tokens",
+    "audits",
     "buyers",
     "carrier_map",
     "credentials",
@@ -76,10 +77,10 @@ def test_unique_constraints_are_the_ones_the_design_needs(fresh_store: Store) ->
 
 
 def test_upgrade_is_idempotent_and_reaches_head(fresh_store: Store, db_url: str) -> None:
-    assert current_revision(fresh_store.engine) == head_revision() == "0005"
+    assert current_revision(fresh_store.engine) == head_revision() == "0006"
     upgrade(fresh_store.engine)
     upgrade(db_url)
-    assert current_revision(fresh_store.engine) == "0005"
+    assert current_revision(fresh_store.engine) == "0006"
 
 
 def test_downgrade_removes_everything_and_upgrade_rebuilds(db_url: str) -> None:

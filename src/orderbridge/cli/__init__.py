@@ -13,6 +13,7 @@ from orderbridge import __version__
 from orderbridge.cli import (
     admin_cmd,
     alias_cmd,
+    audit_cmd,
     carrier_cmd,
     config_cmd,
     connect_cmd,
@@ -54,6 +55,7 @@ app.add_typer(admin_cmd.db_app, name="db")
 app.add_typer(user_cmd.user_app, name="user")
 app.add_typer(user_cmd.token_app, name="token")
 app.add_typer(webhooks_cmd.app, name="webhooks")
+app.command("audit")(audit_cmd.audit)
 
 
 @app.command("version")

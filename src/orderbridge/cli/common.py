@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -58,6 +58,25 @@ IntegrationOption = Annotated[
                       callback=checked_integration_name)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def since_date(value: str | None) -> str | None:
+    """A ``--since`` date (``YYYY-MM-DD``, read as midnight UTC), checked as it is parsed."""
+    if value is None:
+        return None
+    try:
+        parsed = date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"--since {value!r} is not a date; write it as YYYY-MM-DD, e.g. --since "
+             f"{date.today().replace(day=1).isoformat()}")
+    if parsed > date.today():
+        fail(f"--since {parsed.isoformat()} is in the future; give a day that has passed")
+    return parsed.isoformat()
+
+
+def since_moment(value: str) -> datetime:
+    """The moment a checked ``--since`` date stands for."""
+    return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
 CreateOption = Annotated[bool, typer.Option(
     "--create", help="Create the integration if there is none of that name yet (the "
     "'default' integration is created without it).")]

@@ -15,7 +15,14 @@ import typer
 from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from orderbridge.cli.common import console, fail, opened_store, reports_errors
+from orderbridge.cli.common import (
+    console,
+    fail,
+    opened_store,
+    reports_errors,
+    since_date,
+    since_moment,
+)
 from orderbridge.cli.outcomes import summary_table
 from orderbridge.cli.sync_loop import run_forever
 from orderbridge.errors import OrderbridgeError, UsageError
@@ -44,6 +51,10 @@ def sync(
         "--full", help="Redo everything, not only what changed (first run only without "
                        "--once): e.g. --job inventory --full re-pushes every stock level.")]
     = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="YYYY-MM-DD", callback=since_date,
+        help="The download job reads Houzz again from this day (UTC), beyond its usual "
+             "window: orders the hub never downloaded (an audit names them).")] = None,
 ) -> None:
     """Download orders from Houzz and deliver them to QuickBooks Commerce.
 
@@ -55,8 +66,12 @@ def sync(
         with opened_store() as (settings, store):
             targets = integration_names(store, integration)
             if once:
-                code = _sync_once(store, settings, targets, names, JobOptions(full=full))
+                options = JobOptions(full=full, since=since_moment(since) if since else None)
+                code = _sync_once(store, settings, targets, names, options)
             else:
+                if since:
+                    fail("--since works with --once only: run orderbridge sync --once --job "
+                         "download --since DAY, then sync as usual")
                 code = run_forever(store, settings, targets, names, cannot_run,
                                    JobOptions(full=full))
     except KeyboardInterrupt:

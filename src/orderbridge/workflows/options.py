@@ -4,6 +4,7 @@ concerns it and ignores the rest."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,6 @@ class JobOptions:
     webhooks_only: bool = False
     """Work off what QBC's webhooks said, without the polling read (a run a webhook started:
     the read's schedule is the safety net, not this run's business)."""
+    since: datetime | None = None
+    """Read the channel again from this moment (the download job: an audit found orders the
+    hub never downloaded, older than the usual window)."""

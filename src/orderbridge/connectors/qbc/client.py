@@ -22,6 +22,7 @@ from orderbridge.connectors.qbc.fulfillments import (
     lines_from_page,
     packages_from_page,
 )
+from orderbridge.connectors.qbc.order_lines import OrderLine, order_lines_from_page
 from orderbridge.connectors.qbc.pacing import RatePacer
 from orderbridge.connectors.qbc.records import (
     Account,
@@ -102,6 +103,19 @@ class QbcClient:
         return [order for page in self._by_ids("/orders", "orders", order_ids, {},
                                                _each("orders", order_from))
                 for order in page.records]
+
+    def iter_orders(self, *, created_since: datetime) -> Iterator[Page[QbcOrder]]:
+        """Every order created since then, whatever its status (the audit's read)."""
+        params = {"created_at_min": iso(created_since), "order": "created_at asc"}
+        return self._pages("/orders", "orders", params, _each("orders", order_from))
+
+    def order_lines(self, order_ids: Collection[str]) -> Iterator[Page[OrderLine]]:
+        """The line items of these orders, 250 orders a read (reference §7.3)."""
+        wanted = sorted(set(order_ids), key=lambda value: (len(value), value))
+        for start in range(0, len(wanted), PAGE_SIZE):
+            yield from self._pages("/order_line_items", "order_line_items",
+                                   {"order_id[]": wanted[start:start + PAGE_SIZE]},
+                                   order_lines_from_page)
 
     def iter_voided_orders(self, updated_since: datetime) -> Iterator[Page[QbcOrder]]:
         """Orders voided (or otherwise updated while void) since then, a page at a time."""

@@ -1,5 +1,6 @@
 """Every table of the store; importing this package fills ``Base.metadata``."""
 
+from orderbridge.store.tables.audit import Audit
 from orderbridge.store.tables.base import Base
 from orderbridge.store.tables.integration import (
     Alert,
@@ -21,6 +22,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Alert",
+    "Audit",
     "ApiToken",
     "Base",
     "Buyer",

@@ -28,7 +28,11 @@ from orderbridge.store.tables import Order
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.options import JobOptions
 from orderbridge.workflows.orders.cust_ref import candidates
-from orderbridge.workflows.orders.download_window import download_window, next_page_start
+from orderbridge.workflows.orders.download_window import (
+    Window,
+    download_window,
+    next_page_start,
+)
 from orderbridge.workflows.orders.verbs import hold_new_order
 from orderbridge.workflows.stop import StopToken, stopped
 
@@ -56,6 +60,8 @@ def download(ctx: IntegrationContext, stop: StopToken | None = None,
         None if cursor is None else datetime.fromisoformat(cursor), started,
         overlap_hours=config.window_overlap_hours, earliest_order_date=config.earliest_order_date,
         initial_import_days=config.initial_import_days, zone=config.zone)
+    if options is not None and options.since is not None:
+        window = Window(min(window.start, options.since), window.end)
     result = DownloadResult()
     start = 0
     page_size = config.houzz_page_size
