@@ -25,7 +25,7 @@ from orderbridge import __version__
 from orderbridge.settings import Settings
 from orderbridge.store import Store, open_store
 from orderbridge.store.users import count_users
-from orderbridge.web import api, metrics_route, pages, qbc_webhook_route
+from orderbridge.web import api, audit_runs, metrics_route, pages, qbc_webhook_route
 from orderbridge.web.auth import LoginRequired
 from orderbridge.web.pages import login
 from orderbridge.web.session_key import load_or_create_session_key
@@ -85,6 +85,7 @@ def create_app(settings: Settings, store: Store | None = None, *,
     app.include_router(api.schema_router(app))
     app.include_router(metrics_route.router)  # its own guard: token or loopback
     qbc_webhook_route.install(app, the_store, settings)  # public: each delivery is signed
+    audit_runs.install(app, the_store, settings)
     _error_handlers(app)
     return app
 

@@ -29,6 +29,7 @@ MENU = [
     ("/jobs", "Jobs"),
     ("/notifications", "Notifications"),
     ("/webhooks", "Webhooks"),
+    ("/audit", "Audit"),
 ]
 _FLASH = "flash"
 

@@ -12,7 +12,7 @@ from orderbridge.web.auth import require_user
 from orderbridge.web.csrf import csrf_protected
 
 SCREENS = ("dashboard", "orders", "alerts", "connections", "mappings", "inventory", "jobs",
-           "notifications", "webhooks")
+           "notifications", "webhooks", "audit")
 """The screen modules, in menu order; each has a ``router`` made by `page_router`."""
 
 

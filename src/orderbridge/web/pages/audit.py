@@ -1,0 +1,113 @@
+"""The Audit screen: ask for an audit of the chosen integration (from a date), see what it will
+cost before it runs, watch it run, read what was checked and each discrepancy with its fix,
+and repair with a button what the hub can repair. The work is `runtime.audits` (what
+`orderbridge audit` does); it runs in the background (`web.audit_runs`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from orderbridge.settings import Settings
+from orderbridge.store import audits
+from orderbridge.store.tables import Integration
+from orderbridge.web.audit_runs import start_audits, start_repair
+from orderbridge.web.auth import store_of
+from orderbridge.web.choice import chosen_integration, integration_for_form
+from orderbridge.web.pages import page_router
+from orderbridge.web.templating import flash, render
+from orderbridge.workflows.audit.budget import plan_calls
+from orderbridge.workflows.audit.view import CHECKED_LABELS, audit_view
+from orderbridge.workflows.context import opened_context
+
+router = page_router()
+PAGE = "/audit"
+DEFAULT_DAYS = 30
+Text = Annotated[str, Form()]
+
+
+def _settings(request: Request) -> Settings:
+    settings = request.app.state.settings
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _back(row: Integration | None) -> RedirectResponse:
+    query = f"?{urlencode({'integration': row.name})}" if row is not None else ""
+    return RedirectResponse(f"{PAGE}{query}", 303)
+
+
+def _user_name(request: Request) -> str:
+    user = getattr(request.state, "user", None)
+    return str(getattr(user, "name", None) or "unknown")
+
+
+def _default_since() -> date:
+    return datetime.now(UTC).date() - timedelta(days=DEFAULT_DAYS)
+
+
+@router.get(PAGE)
+def audit_page(request: Request) -> Response:
+    store = store_of(request)
+    with store.session() as session:
+        row = chosen_integration(request, session)
+        if row is None:
+            return render(request, "audit/page.html", integration=None)
+        shown = [audit_view(audit) for audit in audits.recent(session, row.id, limit=10)]
+    since = _default_since()
+    with opened_context(store, _settings(request), row.name) as ctx:
+        plan = plan_calls(ctx, datetime.combine(since, time(), tzinfo=UTC))
+    latest = shown[0] if shown else None
+    return render(request, "audit/page.html", integration=row, latest=latest,
+                  earlier=shown[1:], since=since.isoformat(), plan=plan,
+                  labels=CHECKED_LABELS,
+                  busy=latest is not None and latest.state in ("waiting", "running"))
+
+
+@router.post(f"{PAGE}/run")
+def run_audit(request: Request, since: Text = "") -> Response:
+    row = integration_for_form(request)
+    if row is None:
+        return _back(row)
+    try:
+        day = date.fromisoformat(since.strip()) if since.strip() else _default_since()
+    except ValueError:
+        flash(request, f"{since!r} is not a date: pick a day (YYYY-MM-DD).", "error")
+        return _back(row)
+    if day > datetime.now(UTC).date():
+        flash(request, f"{day.isoformat()} is in the future: pick a day that has passed.",
+              "error")
+        return _back(row)
+    with store_of(request).begin() as session:
+        audits.request_audit(session, row.id, datetime.combine(day, time(), tzinfo=UTC),
+                             by=f"web: {_user_name(request)}", at=datetime.now(UTC))
+    start_audits(request, row.name)
+    flash(request, f"Audit of orders from {day.isoformat()} started; this page shows it when "
+                   "it is done.")
+    return _back(row)
+
+
+@router.post(PAGE + "/{audit_id}/repair")
+def repair_audit(request: Request, audit_id: int, key: Text = "") -> Response:
+    row = integration_for_form(request)
+    if row is None:
+        return _back(row)
+    with store_of(request).session() as session:
+        audit = audits.get_audit(session, row.id, audit_id)
+        view = audit_view(audit) if audit is not None else None
+    if view is None:
+        flash(request, f"There is no audit {audit_id} for {row.name}.", "error")
+        return _back(row)
+    chosen = [d for d in view.repairable if not key or d.key == key]
+    if not chosen:
+        flash(request, "Nothing there the hub can repair.", "warn")
+        return _back(row)
+    start_repair(request, row.name, audit_id, key or None)
+    jobs = sorted({d.repair.job for d in chosen if d.repair is not None})
+    flash(request, f"Repairing {len(chosen)} discrepancies with the {', '.join(jobs)} "
+                   "job(s); run the audit again to check.")
+    return _back(row)
