@@ -4,7 +4,9 @@ file, timing, and a check that a figure is not below what physics allows."""
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -35,26 +37,56 @@ def stopwatch() -> Iterator[dict[str, float]]:
         timing["cpu_s"] = time.process_time() - cpu
 
 
-def report(name: str, title: str, rows: list[dict[str, Any]]) -> Path:
-    """Print `rows` as a table and write them, with the machine, to bench/results/NAME.json."""
+def report(name: str, title: str, rows: list[dict[str, Any]], *,
+           extra: dict[str, Any] | None = None) -> Path:
+    """Print `rows` as a table and write them to RESULTS/NAME.json with what `make bench`'s
+    README section shows beside them: the command, the date and the machine. `extra` is
+    more of the run (raw samples, a curve) that the table does not show but a chart can."""
     table = Table(title=title)
     columns = list(rows[0]) if rows else []
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(_fmt(row[column]) for column in columns))
+        table.add_row(*(format_value(row[column]) for column in columns))
     Console().print(table)
+    document: dict[str, Any] = {
+        "benchmark": name, "title": title, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": bench_command(), "machine": machine(), "rows": rows}
+    clashes = sorted(set(extra or {}) & set(document))
+    if clashes:
+        raise ValueError(f"extra data may not replace {clashes}")
+    document.update(extra or {})
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({
-        "benchmark": name, "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
-        "rows": rows}, indent=2))
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False))
     print(f"wrote {path}")
     return path
 
 
-def _fmt(value: Any) -> str:
+def bench_command() -> str:
+    """How to run this bench again, as typed from the repository's root."""
+    return shlex.join(["python", f"bench/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: cores, memory, platform, Python."""
+    return {"cores": os.cpu_count(), "memory_total_mb": _memory_total_mb(),
+            "platform": platform.platform(), "python": platform.python_version()}
+
+
+def _memory_total_mb() -> int | None:
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) // 1024  # kB
+    return None
+
+
+def format_value(value: Any) -> str:
+    """A figure as the tables show it (the console's and the README's)."""
     if isinstance(value, float):
         return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
     return str(value)

@@ -648,15 +648,13 @@ def polling_intervals(webhooks: bool) -> dict[str, float]:
     return {key: defaults[key] for key in keys if key in defaults}
 
 
-def annotate(path: Path, info: dict[str, Any], results: list[ModeResult]) -> None:
-    """Add the run's settings, the idle figures and every sample to the JSON `report` wrote."""
-    document = json.loads(path.read_text())
-    document["run"] = info
-    document["modes"] = [{
+def run_data(info: dict[str, Any], results: list[ModeResult]) -> dict[str, Any]:
+    """The run's settings, the idle figures and every sample, for the JSON beside the table
+    (the README's chart draws the samples)."""
+    return {"run": info, "modes": [{
         "webhooks": "on" if r.webhooks else "off", "idle": r.idle, "notes": r.notes,
         "samples": [{"flow": s.flow, "key": s.key, "latency_s": s.latency_s,
-                     "missed": s.missed} for s in r.samples]} for r in results]
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False))
+                     "missed": s.missed} for s in r.samples]} for r in results]}
 
 
 def main() -> None:
@@ -693,12 +691,11 @@ def main() -> None:
     rows = [summary(r.samples, flow, r.webhooks) for flow in FLOWS for r in results]
     scaled = f", scaled ×{args.time_scale:g} (times × {args.time_scale:g})" \
         if args.time_scale != 1 else ""
-    path = report("latency", f"Latency across the hub on its default schedules{scaled}: "
-                  f"{args.minutes:g} min per mode, QBC at "
-                  f"{info['qbc_rate_limit']['limit']} calls / "
-                  f"{info['qbc_rate_limit']['window_s']:g} s", rows)
+    report("latency", f"Latency across the hub on its default schedules{scaled}: "
+           f"{args.minutes:g} min per mode, QBC at "
+           f"{info['qbc_rate_limit']['limit']} calls / "
+           f"{info['qbc_rate_limit']['window_s']:g} s", rows, extra=run_data(info, results))
     print_idle(results, args.time_scale)
-    annotate(path, info, results)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,12 @@ writes bench/results/orders.json (orders_postgresql.json on PostgreSQL).
 from __future__ import annotations
 
 import argparse
+import bisect
+import math
 import os
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from orderbridge.workflows.sandbox_connection import save_sandbox_credentials
 
 SKUS = 50
 SEED = 7
+DRAIN_STEP_S = 0.5
 
 
 def buyer_orders(skus: list[str], count: int, *, repeat: bool) -> list[dict[str, Any]]:
@@ -55,7 +59,9 @@ def buyer_orders(skus: list[str], count: int, *, repeat: bool) -> list[dict[str,
 
 
 def run_scenario(sandboxes: Sandboxes, settings: Settings, name: str, count: int, *,
-                 repeat: bool, limit: int, window_s: float) -> dict[str, Any]:
+                 repeat: bool, limit: int, window_s: float,
+                 ) -> tuple[dict[str, Any], list[list[float]]]:
+    """The scenario's figures, and its drain curve (`drain_curve`)."""
     for side in ("houzz", "qbc"):
         sandboxes.control(side, "reset")
         sandboxes.control(side, "seed", {"skus": SKUS, "seed": SEED})
@@ -65,6 +71,7 @@ def run_scenario(sandboxes: Sandboxes, settings: Settings, name: str, count: int
     store = open_store(settings)
     ctx = connect(store, settings, sandboxes, name)
     try:
+        started_at = datetime.now(UTC)
         wall, cpu = time.perf_counter(), time.process_time()
         outcomes = run_once(ctx, ["download", "deliver"])
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -84,6 +91,9 @@ def run_scenario(sandboxes: Sandboxes, settings: Settings, name: str, count: int
     posts = sum(1 for c in qbc if c["method"] == "POST" and c["path"] == "/orders")
     per_order = len(qbc) - index_calls
     ideal = count / (limit / window_s)
+    accepted = [datetime.fromisoformat(c["at"]) for c in qbc
+                if c["method"] == "POST" and c["path"] == "/orders" and 200 <= c["status"] < 300]
+    drain = drain_curve([(at - started_at).total_seconds() for at in accepted], wall)
     return {
         "scenario": name, "orders": count, "delivered": delivered,
         "not_delivered": sum(counts.values()) - delivered,
@@ -95,7 +105,19 @@ def run_scenario(sandboxes: Sandboxes, settings: Settings, name: str, count: int
         "pacer_waited_s": pacer_wait,
         "qbc_429s": sum(1 for c in qbc if c["status"] == 429),
         "cpu_ms_per_order": cpu * 1000 / max(count, 1),
-    }
+    }, drain
+
+
+def drain_curve(accepted_s: list[float], drain_s: float,
+                step_s: float = DRAIN_STEP_S) -> list[list[float]]:
+    """[seconds, orders QBC accepted by then] every `step_s` of the drain and at its end,
+    from the times the QBC sandbox logged its answers (no sampling while the hub runs, so
+    the CPU measured is the hub's alone)."""
+    accepted = sorted(accepted_s)
+    moments = [i * step_s for i in range(math.floor(drain_s / step_s) + 1)]
+    if moments[-1] < drain_s:
+        moments.append(drain_s)
+    return [[round(t, 3), bisect.bisect_right(accepted, t)] for t in moments]
 
 
 def connect(store: Any, settings: Settings, sandboxes: Sandboxes,
@@ -126,9 +148,10 @@ def main() -> None:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'orderbridge.sqlite3'}"
         settings = Settings(home=Path(tmp) / "home", database_url=database_url,
                             secret_key=Fernet.generate_key().decode())
-        results = [run_scenario(sandboxes, settings, f"bench-{kind}", args.orders,
-                                repeat=kind == "repeat", limit=args.rate_limit,
-                                window_s=args.rate_window) for kind in ("new", "repeat")]
+        runs = {kind: run_scenario(sandboxes, settings, f"bench-{kind}", args.orders,
+                                   repeat=kind == "repeat", limit=args.rate_limit,
+                                   window_s=args.rate_window) for kind in ("new", "repeat")}
+    results = [figures for figures, _ in runs.values()]
     rows = [{"metric": key, "new buyers": new[key], "repeat buyers": repeat[key],
              "target": TARGETS.get(key, "")}
             for key, new, repeat in ((k, results[0], results[1]) for k in results[0])
@@ -136,7 +159,11 @@ def main() -> None:
     db = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     name = "orders" if db == "SQLite" else "orders_postgresql"  # one file per store
     report(name, f"{args.orders} Houzz orders into QBC at {args.rate_limit} requests per "
-           f"{args.rate_window:g} s ({db} store, sandboxes in another process)", rows)
+           f"{args.rate_window:g} s ({db} store, sandboxes in another process)", rows,
+           extra={"drain": {
+               "every_s": DRAIN_STEP_S, "orders": args.orders,
+               "rate_limit": {"limit": args.rate_limit, "window_s": args.rate_window},
+               "curves": {f"{kind} buyers": curve for kind, (_, curve) in runs.items()}}})
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Fault injection for the simulators: latency, server errors, timeouts and rate limits.
+"""Fault injection for the simulators: latency (and spikes of it), server errors, timeouts and
+rate limits.
 
 Set through `POST /_sandbox/faults`. A *timeout* fault holds the answer back for `timeout_hold_s`
 so the client gives up. By default (`timeout_mode` "after") the request has been carried out
@@ -32,6 +33,9 @@ class FaultSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     latency_ms: float = Field(default=0, ge=0)
+    spike_rate: float = Field(default=0, ge=0, le=1)
+    """Share of requests held ``spike_ms`` longer than ``latency_ms`` (a slow moment)."""
+    spike_ms: float = Field(default=0, ge=0)
     error_rate: float = Field(default=0, ge=0, le=1)
     error_status: int = Field(default=500, ge=500, le=599)
     timeout_rate: float = Field(default=0, ge=0, le=1)
@@ -48,6 +52,7 @@ class FaultDraw:
     latency_s: float
     error: bool
     timeout: bool
+    spike: bool = False
 
 
 class FaultInjector:
@@ -72,4 +77,7 @@ class FaultInjector:
             s = self._settings
             error = s.error_rate > 0 and self._rng.random() < s.error_rate
             timeout = not error and s.timeout_rate > 0 and self._rng.random() < s.timeout_rate
-            return FaultDraw(latency_s=s.latency_ms / 1000, error=error, timeout=timeout)
+            spike = s.spike_rate > 0 and self._rng.random() < s.spike_rate
+            latency_ms = s.latency_ms + (s.spike_ms if spike else 0)
+            return FaultDraw(latency_s=latency_ms / 1000, error=error, timeout=timeout,
+                             spike=spike)

@@ -130,7 +130,7 @@ class SandboxHarness:
         if draw.timeout:
             await asyncio.sleep(settings.timeout_hold_s)
             return response, "timeout"
-        return response, None
+        return response, "latency_spike" if draw.spike else None
 
     def _rate_decision(self, request: Request) -> RateDecision | None:
         limiter = self.limiter

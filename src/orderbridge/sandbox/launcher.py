@@ -65,6 +65,21 @@ class SandboxPair:
     def set_faults(self, side: str, **faults: Any) -> None:
         self.control(side, "faults", faults)
 
+    def set_webhook_faults(self, **settings: Any) -> dict[str, Any]:
+        """Make QBC drop, duplicate or delay its webhook deliveries (`drop_rate`,
+        `duplicate_rate`, `delay_rate`, `delay_min_s`, `delay_max_s`, `seed`...); omitted
+        settings mean no such fault. Raises unless the sandbox now reports exactly these."""
+        self.control("qbc", "webhook-faults", settings)
+        response = self._control.get(f"{self.qbc_url}/_sandbox/webhook-faults")
+        response.raise_for_status()
+        landed: dict[str, Any] = response.json()
+        missed = {key: landed.get(key) for key, value in settings.items()
+                  if landed.get(key) != value}
+        if missed:
+            raise RuntimeError(f"the QBC sandbox did not take webhook faults {settings}: "
+                               f"it reports {missed}")
+        return landed
+
     def reset(self) -> None:
         for side in ("houzz", "qbc"):
             self.control(side, "reset")

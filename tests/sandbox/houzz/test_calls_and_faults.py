@@ -79,3 +79,15 @@ def test_rate_limit_per_token_answers_429(houzz: Houzz) -> None:
              "X-HOUZZ-API-APP-NAME": "a2"}
     assert houzz.api("getOrders", headers=other).status_code == 200
     assert houzz.calls()[-2]["fault"] == "rate_limited"
+
+
+def test_latency_spikes_hold_some_answers_longer_and_are_logged(houzz: Houzz) -> None:
+    houzz.control("POST", "/faults", {"spike_rate": 0.5, "spike_ms": 150, "seed": 3})
+    held = []
+    for _ in range(12):
+        started = time.perf_counter()
+        assert houzz.api("getOrders").status_code == 200
+        held.append(time.perf_counter() - started)
+    spikes = [c["fault"] == "latency_spike" for c in houzz.calls()]
+    assert 0 < sum(spikes) < len(spikes)
+    assert all(took >= 0.15 for took, spike in zip(held, spikes, strict=True) if spike)

@@ -1,22 +1,31 @@
 """The QBC simulator's own control API under `/_sandbox/` (besides the harness's `calls` and
 `faults`): reset, seed, set stock, ship or void as the merchant would in QBC, read orders and
-variants without spending API calls, add tokens, lapse a subscription, read webhook deliveries.
+variants without spending API calls, add tokens, lapse a subscription, read webhook deliveries
+and set webhook delivery faults (drops, duplicates, delays; see `webhook_faults`).
 
 Control calls act on account 1 unless they name another with `account_id`.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orderbridge.sandbox.qbc.auth import services_of
 from orderbridge.sandbox.qbc.catalog import render_variant
 from orderbridge.sandbox.qbc.context import Caller
-from orderbridge.sandbox.qbc.envelope import JsonDict, base_url_of, not_found
+from orderbridge.sandbox.qbc.envelope import (
+    ApiError,
+    JsonDict,
+    base_url_of,
+    error_body,
+    not_found,
+    typed_error,
+)
 from orderbridge.sandbox.qbc.order_lines import render_line
 from orderbridge.sandbox.qbc.order_view import order_lines, render_order
 from orderbridge.sandbox.qbc.records import Order
@@ -34,6 +43,7 @@ from orderbridge.sandbox.qbc.shipping import (
 )
 from orderbridge.sandbox.qbc.stock import set_on_hand
 from orderbridge.sandbox.qbc.tokens import DEFAULT_APP_ID
+from orderbridge.sandbox.qbc.webhook_faults import FAULT_KINDS, WebhookFaultSettings
 
 router = APIRouter(prefix="/_sandbox", tags=["sandbox control"])
 
@@ -227,5 +237,52 @@ async def set_account(account_id: int, body: AccountBody, request: Request) -> J
 @router.get("/webhook-deliveries")
 async def webhook_deliveries(request: Request) -> JsonDict:
     dispatcher = services_of(request).dispatcher
-    deliveries: list[Any] = dispatcher.deliveries() if dispatcher is not None else []
-    return {"deliveries": deliveries, "wired": dispatcher is not None}
+    if dispatcher is None:
+        return {"deliveries": [], "wired": False, "pending": 0,
+                "faults": dict.fromkeys(FAULT_KINDS, 0)}
+    return {"deliveries": dispatcher.deliveries(), "wired": True,
+            "pending": dispatcher.pending(), "faults": dispatcher.fault_counts()}
+
+
+def _dispatcher(request: Request) -> Any:
+    dispatcher = services_of(request).dispatcher
+    if dispatcher is None:
+        raise typed_error(404, "Webhook delivery is not wired in this sandbox")
+    return dispatcher
+
+
+def _unprocessable(message: str, errors: list[Any]) -> ApiError:
+    return ApiError(422, {**error_body(422, message), "errors": errors})
+
+
+def _webhook_fault_settings(raw: Any) -> WebhookFaultSettings:
+    """Validated here, not by FastAPI, whose errors this app answers 400 like the real API."""
+    try:
+        return WebhookFaultSettings.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        message = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
+                            for e in errors)
+        raise _unprocessable(f"Invalid webhook faults: {message}", errors) from exc
+
+
+@router.get("/webhook-faults")
+async def show_webhook_faults(request: Request) -> JsonDict:
+    settings: WebhookFaultSettings = _dispatcher(request).faults.settings
+    return settings.model_dump()
+
+
+@router.post("/webhook-faults", openapi_extra={"requestBody": {"content": {"application/json": {
+    "schema": WebhookFaultSettings.model_json_schema()}}}})
+async def set_webhook_faults(request: Request) -> JsonDict:
+    """Replace the webhook delivery faults; omitted fields take their defaults (no fault)."""
+    dispatcher = _dispatcher(request)
+    raw = await request.body()
+    try:
+        parsed = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise _unprocessable(f"Invalid webhook faults: the body is not JSON ({exc})",
+                             []) from exc
+    settings = _webhook_fault_settings(parsed)
+    dispatcher.faults.update(settings)
+    return settings.model_dump()

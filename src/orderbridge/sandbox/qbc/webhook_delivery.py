@@ -25,6 +25,12 @@ silent or where the sandbox compresses time:
 - **Scheduling**: `handle` is called from request handlers; it schedules a task on the running
   event loop (or, with no loop running, a daemon thread with its own loop) and returns at once.
   It never raises into the caller.
+- **Faults** (`POST /_sandbox/webhook-faults`, see `webhook_faults`): a delivery can be dropped
+  (logged as attempt 0 with `"fault": "dropped"`, never sent), delayed (its first attempt is
+  logged with `"fault": "delayed"` and `delay_s`) or duplicated (one extra POST of the same bytes
+  and delivery id shortly after the first attempt, logged as attempt 1 with
+  `"fault": "duplicate"`; its answer decides nothing). `fault_counts()` counts those marks;
+  `reset()` clears the faults and the counts.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import json
 import logging
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +54,13 @@ import httpx
 from orderbridge.clock import Clock, SystemClock
 from orderbridge.sandbox.qbc.events import Event, WebhookSubscription
 from orderbridge.sandbox.qbc.tokens import TokenRegistry
+from orderbridge.sandbox.qbc.webhook_faults import (
+    FAULT_KINDS,
+    FaultKind,
+    WebhookFaultDraw,
+    WebhookFaultInjector,
+    WebhookFaultSettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +80,7 @@ class _Delivery:
     event: Event
     body: bytes
     generation: int
+    faults: WebhookFaultDraw
 
 
 class WebhookDispatcher:
@@ -79,6 +94,7 @@ class WebhookDispatcher:
         clock: Clock | None = None,
         retry_delays_s: Sequence[float] = (1, 2, 4, 8, 16),
         timeout_s: float = 10,
+        faults: WebhookFaultInjector | None = None,
     ) -> None:
         self._subscriptions = subscriptions
         self._tokens = tokens
@@ -86,9 +102,11 @@ class WebhookDispatcher:
         self._clock = clock or SystemClock()
         self._retry_delays_s = tuple(retry_delays_s)
         self._timeout_s = timeout_s
+        self.faults = faults or WebhookFaultInjector()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._attempts: list[dict[str, Any]] = []
+        self._fault_counts: Counter[FaultKind] = Counter()
         self._tasks: dict[asyncio.Task[None], asyncio.AbstractEventLoop] = {}
         self._pending = 0
         self._generation = 0
@@ -101,7 +119,11 @@ class WebhookDispatcher:
             matching = [sub for sub in self._subscriptions()
                         if sub.event == event.name and sub.account_id == event.account_id]
             for subscription in matching:
-                self._schedule(self._prepare(subscription, event))
+                delivery = self._prepare(subscription, event)
+                if delivery.faults.dropped:
+                    self._record(delivery, 0, None, None, fault="dropped")
+                else:
+                    self._schedule(delivery)
         except Exception:
             log.exception("could not schedule webhook deliveries for %s", event.name)
 
@@ -109,6 +131,11 @@ class WebhookDispatcher:
         """Every attempt, oldest first."""
         with self._lock:
             return [dict(attempt) for attempt in self._attempts]
+
+    def fault_counts(self) -> dict[str, int]:
+        """How many logged attempts carry each fault mark."""
+        with self._lock:
+            return {kind: self._fault_counts[kind] for kind in FAULT_KINDS}
 
     def pending(self) -> int:
         """Deliveries scheduled or in progress (retries included)."""
@@ -131,10 +158,12 @@ class WebhookDispatcher:
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout_s)
 
     def reset(self) -> None:
-        """Forget every attempt and cancel deliveries still waiting or retrying."""
+        """Forget every attempt, clear the faults and cancel deliveries still waiting."""
+        self.faults.update(WebhookFaultSettings())
         with self._lock:
             self._generation += 1
             self._attempts.clear()
+            self._fault_counts.clear()
             running = list(self._tasks.items())
         for task, loop in running:
             with contextlib.suppress(RuntimeError):  # RuntimeError: that loop is closed
@@ -148,7 +177,8 @@ class WebhookDispatcher:
         body = json.dumps(payload, separators=(",", ":")).encode()
         with self._lock:
             generation = self._generation
-        return _Delivery(str(uuid.uuid4()), subscription, event, body, generation)
+        return _Delivery(str(uuid.uuid4()), subscription, event, body, generation,
+                         self.faults.draw())
 
     def _schedule(self, delivery: _Delivery) -> None:
         with self._lock:
@@ -207,6 +237,9 @@ class WebhookDispatcher:
         headers = {"Content-Type": "application/json",
                    "X-Gecko-Delivery": delivery.delivery_id,
                    "X-Gecko-Signature": sign(secret, delivery.body)}
+        faults = delivery.faults
+        if faults.delay_s is not None:
+            await asyncio.sleep(faults.delay_s)
         async with httpx.AsyncClient(timeout=self._timeout_s, trust_env=False,
                                      follow_redirects=False) as client:
             for attempt, delay in enumerate((0.0, *self._retry_delays_s), start=1):
@@ -216,13 +249,28 @@ class WebhookDispatcher:
                     return
                 status, error = await self._post(client, subscription.address, delivery.body,
                                                  headers)
-                self._record(delivery, attempt, status, error)
+                delayed = attempt == 1 and faults.delay_s is not None
+                self._record(delivery, attempt, status, error,
+                             fault="delayed" if delayed else None,
+                             delay_s=faults.delay_s if delayed else None)
+                if attempt == 1 and faults.duplicate_gap_s is not None:
+                    await self._send_duplicate(client, delivery, headers, faults.duplicate_gap_s)
                 if status is not None and 200 <= status < 400:
                     return
                 if status == 410:
                     break
         if self._still_wanted(delivery):
             self._gone(subscription.id)
+
+    async def _send_duplicate(self, client: httpx.AsyncClient, delivery: _Delivery,
+                              headers: dict[str, str], gap_s: float) -> None:
+        """The same POST again, as a provider that delivers at least once sometimes does."""
+        await asyncio.sleep(gap_s)
+        if not self._still_wanted(delivery):
+            return
+        status, error = await self._post(client, delivery.subscription.address, delivery.body,
+                                         headers)
+        self._record(delivery, 1, status, error, fault="duplicate")
 
     async def _post(self, client: httpx.AsyncClient, address: str, body: bytes,
                     headers: dict[str, str]) -> tuple[int | None, str | None]:
@@ -251,8 +299,9 @@ class WebhookDispatcher:
             log.exception("on_gone(%s) failed", subscription_id)
 
     def _record(self, delivery: _Delivery, attempt: int, status: int | None,
-                error: str | None) -> None:
-        record = {
+                error: str | None, fault: FaultKind | None = None,
+                delay_s: float | None = None) -> None:
+        record: dict[str, Any] = {
             "delivery_id": delivery.delivery_id,
             "subscription_id": delivery.subscription.id,
             "event": delivery.event.name,
@@ -261,8 +310,13 @@ class WebhookDispatcher:
             "attempt": attempt,
             "status": status,
             "error": error,
+            "fault": fault,
             "at": self._clock.now().isoformat(),
         }
+        if delay_s is not None:
+            record["delay_s"] = delay_s
         with self._lock:
             if delivery.generation == self._generation:
                 self._attempts.append(record)
+                if fault is not None:
+                    self._fault_counts[fault] += 1
