@@ -144,9 +144,16 @@ BENCHES: dict[str, BenchText] = {
         ("The sandboxes and PostgreSQL share the machine's cores with the workers, so the "
          "figures are lower bounds, for two workers most of all.",)),
     "chaos": BenchText(
-        "Chaos", "chaos.py",
-        "The hub under the faults `bench/chaos.py` injects; each figure as the script reports "
-        "it."),
+        "Chaos: all five workflows under fire", "chaos.py",
+        "Buyers place orders (some with unknown SKUs, aliased a little later) and cancel some "
+        "before and some after delivery, the warehouse ships in one package or several, stock "
+        "changes all the time; both sandboxes inject 5xx, timeouts before and after the effect, "
+        "latency spikes and 429s (QBC's fixed-window limit scaled down, a neighbour spending "
+        "it), QBC's webhooks are dropped, duplicated and delayed; meanwhile the hub's processes "
+        "(embedded: sync and serve; scaled out: two workers, the scheduler and serve) are "
+        "SIGKILLed at random and restarted. Then the faults stop, the hub settles, and every "
+        "order, cancel, shipment and listing is checked against the sandboxes' own records, "
+        "and by `orderbridge audit`."),
 }
 
 INTRO = (

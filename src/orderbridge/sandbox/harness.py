@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect
 
 from orderbridge.clock import Clock, SystemClock
 from orderbridge.sandbox.calls import CallLog, CallRecord
@@ -23,6 +24,8 @@ from orderbridge.sandbox.faults import FaultInjector, FaultSettings, RateLimitSe
 from orderbridge.sandbox.ratelimit import FixedWindowLimiter, RateDecision
 
 CONTROL_PREFIX = "/_sandbox"
+CLIENT_GONE = 499
+"""Logged for a request whose caller disconnected before it was read (nobody gets it)."""
 _EXTRA_KEY = "orderbridge.call_extra"
 
 
@@ -90,7 +93,10 @@ class SandboxHarness:
         if request.url.path.startswith(CONTROL_PREFIX):
             return await call_next(request)
         received_at = datetime.now(UTC).isoformat()
-        response, fault = await self._answer(request, call_next)
+        try:
+            response, fault = await self._answer(request, call_next)
+        except ClientDisconnect:  # the caller went away mid-request (a killed client)
+            response, fault = Response(status_code=CLIENT_GONE), "client_gone"
         extra = dict(request.scope.get(_EXTRA_KEY, {}))
         key = request.headers.get("Idempotency-Key")
         if key is not None:  # logged even when a fault answered before the app saw it

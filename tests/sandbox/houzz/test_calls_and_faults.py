@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import time
 from datetime import datetime
 
+import pytest
+
+from orderbridge.sandbox.server import RunningServer
 from tests.sandbox.houzz.helpers import Houzz, parse_xml, xml_body, xml_errors
 
 
@@ -91,3 +96,17 @@ def test_latency_spikes_hold_some_answers_longer_and_are_logged(houzz: Houzz) ->
     spikes = [c["fault"] == "latency_spike" for c in houzz.calls()]
     assert 0 < sum(spikes) < len(spikes)
     assert all(took >= 0.15 for took, spike in zip(held, spikes, strict=True) if spike)
+
+
+def test_a_caller_that_goes_away_mid_request_is_logged_not_a_traceback(
+        houzz: Houzz, houzz_server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
+    host, port = houzz_server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:  # a client killed mid-upload
+        sock.sendall(b"POST /api?method=updateOrder&format=json HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: 1000\r\n\r\n<UpdateOrderRequest>")
+    deadline = time.monotonic() + 10
+    while not houzz.calls() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [call] = houzz.calls()
+    assert (call["status"], call["fault"]) == (499, "client_gone")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
