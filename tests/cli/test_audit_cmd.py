@@ -102,7 +102,8 @@ def _houzz(pair: SandboxPair, order_id: str) -> dict[str, Any]:
     response = pair._control.get(f"{pair.houzz_url}/_sandbox/orders/{order_id}")
     response.raise_for_status()
     document: dict[str, Any] = response.json()
-    return document.get("order", document)
+    order: dict[str, Any] = document.get("order", document)
+    return order
 
 
 def _copy_in_qbc(pair: SandboxPair, order: dict[str, Any]) -> None:

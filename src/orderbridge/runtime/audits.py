@@ -104,7 +104,7 @@ def repair(ctx: IntegrationContext, audit_id: int, keys: Collection[str] | None 
         chosen = [d for d in audit_view(row).repairable
                   if keys is None or d.key in keys] if row is not None else []
     name_fulfillments(ctx, audit_id, chosen)
-    outcomes = []
+    outcomes: list[JobOutcome] = []
     for job in REPAIR_ORDER:
         repairs = [d.repair for d in chosen if d.repair is not None and d.repair.job == job]
         if not repairs or stopped(stop):
