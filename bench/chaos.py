@@ -16,6 +16,7 @@ import argparse
 import secrets
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +29,7 @@ from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the rig lives with the tests
 
-from tests.chaos.plan import ChaosPlan
+from tests.chaos.plan import ChaosPlan, Mode
 from tests.chaos.rig import ChaosOutcome, run_chaos
 
 from orderbridge.settings import Settings
@@ -49,9 +50,9 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_mode(mode: str, args: argparse.Namespace) -> ChaosOutcome:
+def run_mode(mode: Mode, args: argparse.Namespace) -> ChaosOutcome:
     seconds = args.minutes * 60
-    plan = ChaosPlan(mode=mode, orders=args.orders, seed=args.seed, skus=200,  # type: ignore[arg-type]
+    plan = ChaosPlan(mode=mode, orders=args.orders, seed=args.seed, skus=200,
                      scenario_s=seconds, settle_s=600, min_kills=args.kills,
                      kill_every_s=(2.0, 2 * seconds / max(args.kills, 1) - 2.0),
                      tick_s=1.0, rate_limit=150, rate_window_s=2.0, houzz_rate_limit=200,
@@ -76,12 +77,14 @@ def run_mode(mode: str, args: argparse.Namespace) -> ChaosOutcome:
 
 def figures(outcome: ChaosOutcome) -> dict[str, Any]:
     verdict, world = outcome.verdict, outcome.world
-    qbc, houzz = outcome.faults.get("qbc", {}), outcome.faults.get("houzz", {})
+    qbc: Counter[str] = outcome.faults.get("qbc", Counter())
+    houzz: Counter[str] = outcome.faults.get("houzz", Counter())
     hooks = outcome.webhook_faults
     return {
         "Houzz orders": verdict.houzz_orders,
         "in QBC exactly once, right lines": verdict.in_qbc - len(verdict.wrong_lines),
-        "canceled by buyers (before / after delivery)": world["orders canceled by buyers"],
+        "canceled by buyers: right after placing / after delivery":
+        f"{world['canceled right after placing']} / {world['canceled after delivery']}",
         "voided in QBC, once": verdict.voided,
         "shipped and confirmed on Houzz, posted once": verdict.confirmed,
         "shipped in several packages": world["orders shipped in several packages"],
@@ -122,7 +125,7 @@ def main() -> int:
                         help="how long the world keeps changing")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    modes = ["embedded", "workers"] if args.mode == "both" else [args.mode]
+    modes: list[Mode] = ["embedded", "workers"] if args.mode == "both" else [args.mode]
     outcomes = {mode: run_mode(mode, args) for mode in modes}
     table = [figures(outcome) for outcome in outcomes.values()]
     rows = [{"metric": key, **{mode: row[key] for mode, row in zip(outcomes, table,

@@ -199,7 +199,7 @@ def _storm(pair: SandboxPair, scenario: Scenario, hub: HubProcesses, plan: Chaos
                 next_kill = time.monotonic() + rng.uniform(*plan.kill_every_s)
                 _flip_timeout_mode(pair, plan, rng)
             if now >= next_neighbour:
-                neighbour.spend_window(most=10_000, within_s=0.5)
+                neighbour.spend_window(most=10_000, within_s=2.0)
                 next_neighbour = now + plan.neighbour_every_s
             outcome.died_by_themselves += hub.revive()
             time.sleep(plan.tick_s)

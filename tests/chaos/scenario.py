@@ -69,6 +69,7 @@ class Scenario:
             if self.rng.random() < self.plan.cancel_before_share:
                 self._cancel(order_id)
                 self.ledger.canceled_early.add(order_id)
+                self.ledger.counts["canceled right after placing"] += 1
                 self._touched.add(order_id)
         for order in self._houzz_orders(ids):
             for item in order.get("OrderItems") or []:
@@ -99,6 +100,7 @@ class Scenario:
             if draw < self.plan.cancel_after_share:
                 self._cancel(reference)
                 self.ledger.canceled_late.add(reference)
+                self.ledger.counts["canceled after delivery"] += 1
             elif draw < self.plan.cancel_after_share + self.plan.ship_share:
                 lines = [line for line in order.get("order_line_items") or []
                          if line.get("variant_id") is not None]
