@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 
+from orderbridge.crypto import SecretBox, mask
 from orderbridge.sandbox.launcher import SandboxPair
+from orderbridge.settings import load_settings
+from orderbridge.store import integrations, open_store
+from orderbridge.store.credentials import save_credentials
 from orderbridge.store.migrate import head_revision
 from orderbridge.workflows.integration_config import IntegrationConfig
+from orderbridge.workflows.qbc_tokens import OAUTH
 from tests.cli.conftest import Cli
 
 
@@ -78,3 +83,28 @@ def test_key_problems_are_one_clear_line(cli: Cli, pair: SandboxPair) -> None:
     malformed = cli.invoke("config", "show", env={"ORDERBRIDGE_SECRET_KEY": "not-a-key"}, expect=1)
     assert "ORDERBRIDGE_SECRET_KEY is not a valid Fernet key" in malformed.stderr
     assert len(malformed.stderr.strip().splitlines()) == 1
+
+
+def test_config_show_masks_every_secret_of_an_oauth_connection(cli: Cli) -> None:
+    """Regression: an OAuth connection's access and refresh tokens and client secret were
+    printed whole (only a value named ``token`` was masked)."""
+    secrets = {"access_token": "access-Jq4t-0b6c2e8a51f7", "refresh_token":
+               "refresh-Pz8m-3d1f7b9c24e6", "client_secret": "client-secret-Vn2k-6e0a4c8f13b9"}
+    values = {"kind": OAUTH, "expires_at": "1796405294", "client_id": "app-client-id",
+              "redirect_uri": "https://hub.example.com/connections/qbc/oauth/callback",
+              **secrets}
+    settings = load_settings()
+    store = open_store(settings)
+    try:
+        with store.begin() as session:
+            row = integrations.get_or_create_integration(session, "default")
+            save_credentials(session, row.id, "qbc", values, SecretBox.from_settings(settings),
+                             base_url="http://127.0.0.1:9")
+    finally:
+        store.close()
+    shown = cli.invoke("config", "show", "--json").json()["connections"]["qbc"]["credentials"]
+    assert shown == {**values, **{key: mask(secret) for key, secret in secrets.items()}}
+    table = cli.invoke("config", "show").stdout
+    assert "app-client-id" in table and mask(secrets["access_token"]) in table
+    for secret in secrets.values():
+        assert secret not in table

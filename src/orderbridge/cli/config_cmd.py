@@ -28,7 +28,7 @@ from orderbridge.cli.common import (
     require_integration,
     say,
 )
-from orderbridge.crypto import SecretBox, mask
+from orderbridge.crypto import SecretBox
 from orderbridge.errors import UsageError
 from orderbridge.runtime.jobs import JOBS
 from orderbridge.runtime.schedules import every_s
@@ -43,6 +43,7 @@ from orderbridge.workflows.integration_config import (
     describe,
 )
 from orderbridge.workflows.integration_config import validated_value as checked
+from orderbridge.workflows.payload_masking import masked
 from orderbridge.workflows.qbc_budget import PER_HOUR, schedule_cost
 
 app = typer.Typer(help="Show and change an integration's settings.", no_args_is_help=True)
@@ -160,7 +161,7 @@ def _document(session: Session, row: Integration, box: SecretBox) -> dict[str, A
         stored = load_credentials(session, row.id, connector, box)
         connections[connector] = None if stored is None else {
             "base_url": stored.base_url,
-            "credentials": {k: mask(v) if k == "token" else v for k, v in stored.values.items()},
+            "credentials": masked(stored.values),  # OAuth: access, refresh, client secret
             "updated_at": stored.updated_at.isoformat(),
         }
     costs = [schedule_cost(session, row.id, job, every_s(effective, job)) for job in JOBS]
