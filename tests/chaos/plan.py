@@ -30,6 +30,10 @@ class ChaosPlan:
     split_share: float = 0.35
     stock_changes_per_tick: int = 2
     tick_s: float = 0.5
+    qbc_poll_s: float = 1.0
+    """How often the warehouse looks at QBC's orders (a read of all of them: the sandbox
+    serves the hub meanwhile, so a large run looks less often)."""
+    settle_poll_s: float = 2.0
     # QBC: 5xx, timeouts both sides of the effect, latency spikes, its fixed-window rate
     # limit scaled down (300 per 300 s becomes `rate_limit` per `rate_window_s`) and a
     # neighbour spending the window now and then (unannounced 429s)

@@ -240,12 +240,12 @@ def _settle(pair: SandboxPair, settings: Settings, hub: HubProcesses, plan: Chao
     try:
         while time.monotonic() - started < plan.settle_s:
             outcome.died_by_themselves += hub.revive()
-            verdict = judge(pair, ctx)
+            verdict = judge(pair, ctx, count_voids=False)
             if verdict.ok:
                 return time.monotonic() - started
             log(f"settling {time.monotonic() - started:5.1f}s: "
                 f"{ {k: len(v) for k, v in verdict.problems().items()} }")
-            time.sleep(2)
+            time.sleep(plan.settle_poll_s)
         return None
     finally:
         ctx.close()

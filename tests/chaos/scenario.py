@@ -48,6 +48,8 @@ class Scenario:
         self.skus = skus
         self.ledger = Ledger()
         self._touched: set[str] = set()
+        self._qbc: list[dict[str, Any]] = []
+        self._qbc_read_at = float("-inf")
         checked_name("chaos")
 
     def tick(self, now: float, to_place: int) -> None:
@@ -55,7 +57,9 @@ class Scenario:
         if to_place:
             self._place(to_place, now)
         self._alias_unknown(now)
-        qbc = self._qbc_orders()
+        if now - self._qbc_read_at >= self.plan.qbc_poll_s:
+            self._qbc, self._qbc_read_at = self._qbc_orders(), now
+        qbc = self._qbc
         self._cancel_late(qbc)
         self._ship(qbc)
         self._change_stock()
