@@ -105,3 +105,11 @@ def test_serve_prints_a_setup_link_that_makes_the_first_user(cli: Cli) -> None:
         assert client.get(link).status_code == 404  # used up
         client.close()
     assert f"orderbridge web app: http://localhost:{server.port}/" in server.output
+
+
+def test_user_add_without_a_password_to_read_says_how_to_give_one(cli: Cli) -> None:
+    # found by the fuzz campaign: with stdin closed the command only said "Aborted."
+    refused = cli.run("user", "add", "ann", stdin="", expect=1)
+    assert "no password was typed; type it when asked, or set ORDERBRIDGE_PASSWORD" in (
+        refused.stderr)
+    assert "ann" not in cli.run("user", "list").stdout

@@ -84,3 +84,9 @@ def _when_shipped(pair: SandboxPair, order_id: str) -> dict[str, object]:
         if order["Status"] == "Shipped" or time.monotonic() > deadline:
             return order
         time.sleep(0.2)
+
+
+def test_an_audit_id_no_database_can_hold_is_a_bad_request(web: Web) -> None:
+    # found by the fuzz campaign: /audit/10**30/repair failed with a 500 (OverflowError)
+    answer = post_form(web.logged_in(), "/audit", f"/audit/{10**30}/repair", key="")
+    assert answer.status_code == 400 and "audit_id" in answer.text

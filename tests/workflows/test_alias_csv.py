@@ -26,3 +26,12 @@ def test_a_bad_file_names_its_line(data: bytes, message: str) -> None:
     with pytest.raises(AliasFileError, match="^" + message.replace("(", r"\(").replace(
             ")", r"\)")):
         parse_alias_csv(data, "f.csv")
+
+
+def test_a_huge_cell_is_named_as_one_not_as_a_quoting_slip() -> None:
+    # found by the fuzz campaign: a 200 kB line was blamed on a doubled quote
+    with pytest.raises(AliasFileError) as refused:
+        parse_alias_csv(b"HZ-1,QBC-1\nHZ-2," + b"Q" * 200_000 + b"\n", "f.csv")
+    assert str(refused.value) == (
+        "f.csv line 2: field larger than field limit (131072) (a cell is longer than any SKU: "
+        "is it a CSV file of aliases?); nothing was imported")

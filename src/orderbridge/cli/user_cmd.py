@@ -36,7 +36,10 @@ def user_add(name: NameArgument) -> None:
         fail(problem)
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        except typer.Abort:  # stdin closed (a script) or Ctrl-C: say how else to give it
+            fail(f"no password was typed; type it when asked, or set {PASSWORD_ENV}")
     problem = weak_password_reason(password)
     if problem is not None:
         fail(problem)

@@ -43,6 +43,8 @@ def parse_alias_csv(data: bytes, source: str) -> list[tuple[str, str]]:
                 pairs.append(pair)
     except csv.Error as exc:
         hint = ("a quote opened and never closed" if "end of data" in str(exc) else
+                "a cell is longer than any SKU: is it a CSV file of aliases?"
+                if "field limit" in str(exc) else
                 'a quote inside a quoted SKU is written twice: ""')
         raise AliasFileError(f"{source} line {line + 1}: {exc} ({hint}); nothing was "
                              "imported") from None

@@ -10,7 +10,7 @@ import pytest
 
 from orderbridge.connectors.houzz.check import check_houzz
 from orderbridge.connectors.houzz.client import HouzzClient, HouzzCredentials
-from orderbridge.errors import ConfigurationError, RecordRejected, TransientError
+from orderbridge.errors import ConfigurationError, RecordRejected, RemoteError, TransientError
 from orderbridge.sandbox.server import RunningServer
 
 
@@ -102,3 +102,11 @@ def test_unreachable_host_is_transient() -> None:
     with HouzzClient(creds, "http://127.0.0.1:9", timeout=2) as houzz, \
             pytest.raises(TransientError, match="cannot reach"):
         houzz.get_orders()
+
+
+def test_a_read_houzz_answers_with_an_error_says_which_read(client: HouzzClient) -> None:
+    # found by the fuzz campaign: getOrders refused with only a code failed as "Houzz: 4.14"
+    with pytest.raises(RemoteError) as failed:
+        client.get_orders(status="Pending")
+    assert not isinstance(failed.value, RecordRejected)  # no record to hold
+    assert failed.value.message.startswith("getOrders answered an Error: ")

@@ -79,3 +79,15 @@ def test_no_wait_is_longer_than_max_wait() -> None:
     assert slept == []
     pacer.wait_until_reset(30)  # within the bound: waited
     assert slept == [30]
+
+
+@pytest.mark.parametrize("figure", ["1e400", "inf", "-inf", "nan", "many", ""])
+def test_a_rate_limit_header_that_is_no_finite_number_is_ignored(figure: str) -> None:
+    # found by the fuzz campaign: "1e400" raised OverflowError out of the client
+    pacer, clock, slept = _pacer()
+    for name in ("X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "X-Rate-Limit-Limit"):
+        headers = _headers(remaining=5, reset=clock.time() + 10)
+        pacer.before_request()
+        pacer.after_response({**headers, name: figure})
+    pacer.before_request()
+    assert slept == []

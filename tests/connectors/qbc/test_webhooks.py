@@ -49,3 +49,11 @@ def test_the_body_names_the_event_and_record_plural_spelling_included() -> None:
 def test_a_body_that_names_no_record_is_unreadable(body: bytes) -> None:
     with pytest.raises(UnreadableDelivery):
         delivery_from(body)
+
+
+@pytest.mark.parametrize("timestamp", [-274877906945, 0, 4398046511104, 2**70])
+def test_a_timestamp_that_is_no_moment_is_read_as_none(timestamp: int) -> None:
+    # found by the fuzz campaign: the web app answered 500 (datetime.fromtimestamp raised)
+    body = b'{"object_id":7,"event":"order.create","timestamp":%d}' % timestamp
+    delivery = delivery_from(body)
+    assert (delivery.event, delivery.object_id, delivery.timestamp) == ("order.create", 7, None)

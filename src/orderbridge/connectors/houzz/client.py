@@ -23,7 +23,13 @@ from orderbridge.connectors.exchange import exchange, retry_after_seconds
 from orderbridge.connectors.houzz.errors import raise_for_ack
 from orderbridge.connectors.http import build_http_client
 from orderbridge.connectors.paging import PageGuard
-from orderbridge.errors import ConfigurationError, OutcomeUnknown, RemoteError, TransientError
+from orderbridge.errors import (
+    ConfigurationError,
+    OutcomeUnknown,
+    RecordRejected,
+    RemoteError,
+    TransientError,
+)
 
 SYSTEM = "Houzz"
 DEFAULT_BASE_URL = "https://api.houzz.com"
@@ -193,7 +199,11 @@ class HouzzClient:
                                  status=response.status_code) from exc
         if not isinstance(body, dict):
             raise TransientError(SYSTEM, f"{method} answered with an unexpected document")
-        raise_for_ack(method, body.get("Ack"), body.get("Errors"))
+        try:
+            raise_for_ack(method, body.get("Ack"), body.get("Errors"))
+        except RecordRejected as exc:  # a read refuses no record to hold: say which read
+            raise RemoteError(SYSTEM, f"{method} answered an Error: {exc.message}",
+                              status=response.status_code) from None
         return body
 
     def _write(self, method: str, root: str, fields: dict[str, str]) -> None:

@@ -37,7 +37,8 @@ def raise_for_ack(method: str, ack: Any, errors: Any) -> None:
     """Raise unless `ack` says Success."""
     if ack == "Success":
         return
-    pairs = error_messages(errors) or [("", f"{method} failed without saying why")]
+    said = [(code.strip(), message.strip()) for code, message in error_messages(errors)]
+    pairs = [pair for pair in said if any(pair)] or [("", f"{method} failed without saying why")]
     text = "; ".join(message or code for code, message in pairs)
     lowered = " ".join(f"{code} {message}" for code, message in pairs).lower()
     if any(hint in lowered for hint in _CONFIG_HINTS):

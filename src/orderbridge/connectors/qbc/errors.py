@@ -65,8 +65,8 @@ def raise_for_status(response: httpx.Response, what: str) -> None:
     if status in _CONFIG_MESSAGES:
         raise ConfigurationError(SYSTEM, f"{_CONFIG_MESSAGES[status]} ({detail})", status=status)
     if status == 404:
-        raise NotFound(SYSTEM, f"{what}: {detail}", status=status)
-    if status == 422:
+        raise NotFound(SYSTEM, f"{what} answered HTTP 404: {detail}", status=status)
+    if status == 422 and not what.startswith("GET "):  # a read refuses no record to hold
         raise RecordRejected(SYSTEM, detail, status=status)
     if status == 429 or status >= 500:
         raise TransientError(SYSTEM, f"{what} answered HTTP {status}: {detail}", status=status,

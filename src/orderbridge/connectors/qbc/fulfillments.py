@@ -63,15 +63,15 @@ def packages_from_page(body: Any) -> list[Package]:
     if not isinstance(body, dict):
         return []
     lines: dict[str, list[PackageLine]] = {}
-    for raw in body.get("fulfillment_line_items") or []:
+    for raw in _list(body.get("fulfillment_line_items")):
         if isinstance(raw, dict) and raw.get("fulfillment_id") is not None:
             lines.setdefault(str(raw["fulfillment_id"]), []).append(_line(raw))
     packages = []
-    for raw in body.get("fulfillments") or []:
+    for raw in _list(body.get("fulfillments")):
         if not isinstance(raw, dict) or raw.get("id") is None or raw.get("order_id") is None:
             continue
         fulfillment_id = str(raw["id"])
-        embedded = [_line(line) for line in raw.get("fulfillment_line_items") or []
+        embedded = [_line(line) for line in _list(raw.get("fulfillment_line_items"))
                     if isinstance(line, dict)]
         packages.append(Package(
             fulfillment_id=fulfillment_id, warehouse_order_id=str(raw["order_id"]),
@@ -80,7 +80,7 @@ def packages_from_page(body: Any) -> list[Package]:
             tracking_url=text(raw.get("tracking_url")), shipped_at=moment(raw.get("shipped_at")),
             updated_at=text(raw.get("updated_at")),
             lines=tuple(lines.get(fulfillment_id) or embedded),
-            line_ids=tuple(str(i) for i in raw.get("fulfillment_line_item_ids") or []
+            line_ids=tuple(str(i) for i in _list(raw.get("fulfillment_line_item_ids"))
                            if isinstance(i, int | str))))
     return packages
 
@@ -88,8 +88,13 @@ def packages_from_page(body: Any) -> list[Package]:
 def lines_from_page(body: Any) -> list[tuple[str, PackageLine]]:
     """The lines of a `/fulfillment_line_items` page, each with its fulfillment's id."""
     raw_lines = body.get("fulfillment_line_items") if isinstance(body, dict) else None
-    return [(str(raw["fulfillment_id"]), _line(raw)) for raw in raw_lines or []
+    return [(str(raw["fulfillment_id"]), _line(raw)) for raw in _list(raw_lines)
             if isinstance(raw, dict) and raw.get("fulfillment_id") is not None]
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON array as sent; anything else (a number, a string, an object) holds nothing."""
+    return value if isinstance(value, list) else []
 
 
 def _line(raw: dict[str, Any]) -> PackageLine:
@@ -98,7 +103,9 @@ def _line(raw: dict[str, Any]) -> PackageLine:
 
 
 def _decimal(value: Any) -> Decimal:
+    """A quantity; 0 for one that is no number of units ("NaN", "Infinity", garbage)."""
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return Decimal(0)
+    return number if number.is_finite() else Decimal(0)

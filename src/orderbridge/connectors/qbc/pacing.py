@@ -122,7 +122,7 @@ class RatePacer:
 def _int(value: str | None) -> int | None:
     try:
         return int(float(value)) if value is not None else None
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or an infinite one ("1e400")
         return None
 
 

@@ -21,6 +21,8 @@ from orderbridge.connectors.qbc.records import integer, text
 SIGNATURE_HEADER = "X-Gecko-Signature"
 DELIVERY_HEADER = "X-Gecko-Delivery"
 LARGEST_ID = 2**63 - 1
+LARGEST_TIMESTAMP = 253_402_300_799
+"""The last second of year 9999, the latest moment a ``datetime`` holds."""
 PLURALS = {"fulfillments": "fulfillment", "variants": "variant", "orders": "order"}
 
 
@@ -83,5 +85,7 @@ def delivery_from(body: bytes) -> Delivery:
         raise UnreadableDelivery("the body names no event or no object_id")
     resource, _, action = event.partition(".")
     event = f"{PLURALS.get(resource, resource)}.{action}"
-    return Delivery(event, object_id, text(document.get("resource_url")) or "",
-                    integer(document.get("timestamp")))
+    timestamp = integer(document.get("timestamp"))
+    if timestamp is not None and not 0 < timestamp <= LARGEST_TIMESTAMP:
+        timestamp = None  # no moment at all: read as a delivery that gives none
+    return Delivery(event, object_id, text(document.get("resource_url")) or "", timestamp)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Form, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from orderbridge.settings import Settings
@@ -23,11 +23,14 @@ from orderbridge.web.templating import flash, render
 from orderbridge.workflows.audit.budget import plan_calls
 from orderbridge.workflows.audit.view import CHECKED_LABELS, audit_view
 from orderbridge.workflows.context import opened_context
+from orderbridge.workflows.integration_config import LARGEST_ID
 
 router = page_router()
 PAGE = "/audit"
 DEFAULT_DAYS = 30
 Text = Annotated[str, Form()]
+AuditId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
+"""An id the database can hold: a larger one is a 400 naming the field, not a failed query."""
 
 
 def _settings(request: Request) -> Settings:
@@ -92,7 +95,7 @@ def run_audit(request: Request, since: Text = "") -> Response:
 
 
 @router.post(PAGE + "/{audit_id}/repair")
-def repair_audit(request: Request, audit_id: int, key: Text = "") -> Response:
+def repair_audit(request: Request, audit_id: AuditId, key: Text = "") -> Response:
     row = integration_for_form(request)
     if row is None:
         return _back(row)
