@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/shipments.py --compare-sequential
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/fuzz.py
 	$(BIN)/python bench/chaos.py
 	$(BIN)/python bench/readme_figures.py
 

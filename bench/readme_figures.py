@@ -143,6 +143,15 @@ BENCHES: dict[str, BenchText] = {
         "is the smaller of the limit by waiting and the limit by CPU.",
         ("The sandboxes and PostgreSQL share the machine's cores with the workers, so the "
          "figures are lower bounds, for two workers most of all.",)),
+    "fuzz": BenchText(
+        "Fuzzing what comes from outside", "fuzz.py",
+        "Generated inputs (valid, mutated, truncated, random) through the real entry points: "
+        "Houzz orders (JSON) and write answers (XML), QBC answers, QBC webhook deliveries, CLI "
+        "arguments, settings values, CSV alias imports, web form fields and REST API requests "
+        "(schemathesis). Each case is accepted, refused with a clear error or held with its "
+        "reason; a crash or a lost record fails the run.",
+        ("The suite runs the same targets with fewer cases (`tests/fuzz/test_fuzz_campaign.py`)."
+         ,)),
     "chaos": BenchText(
         "Chaos: all five workflows under fire", "chaos.py",
         "Buyers place orders (some with unknown SKUs, aliased a little later) and cancel some "

@@ -56,6 +56,12 @@ def channel_status(raw: Any) -> str | None:
     return status[:MAX_STATUS] if status else None
 
 
+def tracking_numbers(raw: Any) -> frozenset[str]:
+    """The tracking numbers Houzz shows for a shipped order (comma-joined in one field)."""
+    joined = values.text(raw.get("TrackingNumber")) if isinstance(raw, dict) else None
+    return frozenset(n.strip() for n in (joined or "").split(",") if n.strip())
+
+
 def to_canonical(raw: Any, *, cust_ref: str, zone: ZoneInfo, now: datetime) -> Translation:
     """Translate one Houzz order; never raises.
 

@@ -20,7 +20,12 @@ from typing import Any
 from sqlalchemy import select
 
 from orderbridge.connectors.houzz.client import LISTINGS_PAGE_SIZE
-from orderbridge.connectors.houzz.mapping import channel_order_key, channel_status, to_canonical
+from orderbridge.connectors.houzz.mapping import (
+    channel_order_key,
+    channel_status,
+    to_canonical,
+    tracking_numbers,
+)
 from orderbridge.connectors.houzz.values import decimal, storable
 from orderbridge.connectors.paging import PageGuard
 from orderbridge.connectors.qbc.client import VARIANT_STATUSES
@@ -105,18 +110,17 @@ def _houzz_order(raw: Any, aliases: dict[str, str], ctx: IntegrationContext,
     units: Units = defaultdict(int)
     for line in order.product_lines:
         units[aliases.get(line.item, line.item)] += int(line.quantity)
-    tracking = str(raw.get("TrackingNumber") or "") if isinstance(raw, dict) else ""
     return HouzzOrderFacts(
         order_id=channel_order_key(raw), status=channel_status(raw) or "",
         created=order.order_date, lines=dict(units),
-        tracking=frozenset(n.strip() for n in tracking.split(",") if n.strip()),
+        tracking=tracking_numbers(raw),
         raw=raw if isinstance(raw, dict) else {})
 
 
 def _listings(ctx: IntegrationContext, spent: Spent) -> dict[str, int | None]:
     shown: dict[str, int | None] = {}
     start = 0
-    guard = PageGuard("Houzz", "getListings")
+    guard = PageGuard("Houzz", "the listings")
     while True:
         total, listings = ctx.houzz.get_listings(start=start)
         spent.houzz_calls += 1
