@@ -18,7 +18,6 @@ from typing import Any
 
 from orderbridge.sandbox.launcher import SandboxPair
 from orderbridge.store import Store, mappings
-from orderbridge.workflows.integration_names import checked_name
 from tests.chaos.plan import ChaosPlan
 
 UNLISTED = "UNLISTED-"
@@ -50,7 +49,6 @@ class Scenario:
         self._touched: set[str] = set()
         self._qbc: list[dict[str, Any]] = []
         self._qbc_read_at = float("-inf")
-        checked_name("chaos")
 
     def tick(self, now: float, to_place: int) -> None:
         """One moment of the world: new orders, early cancels, aliases, shipping, stock."""

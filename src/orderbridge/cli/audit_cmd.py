@@ -9,7 +9,6 @@ the hub can repair through its normal jobs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -33,10 +32,10 @@ from orderbridge.cli.outcomes import summary_table
 from orderbridge.runtime.audits import ask_for_audit, repair, run_unfinished
 from orderbridge.runtime.lease import LeaseBusy
 from orderbridge.store import audits
+from orderbridge.workflows.audit.period import DEFAULT_DAYS, default_since
 from orderbridge.workflows.audit.view import CHECKED_LABELS, AuditView, audit_view
 from orderbridge.workflows.context import IntegrationContext, opened_context
-
-DEFAULT_DAYS = 30
+from orderbridge.workflows.since import start_of_day
 
 
 @reports_errors
@@ -70,8 +69,7 @@ def audit(
 
 
 def _run(ctx: IntegrationContext, since: str | None, *, quiet: bool) -> AuditView:
-    moment = since_moment(since) if since else datetime.now(UTC).replace(
-        hour=0, minute=0, second=0, microsecond=0) - timedelta(days=DEFAULT_DAYS)
+    moment = since_moment(since) if since else start_of_day(default_since())
 
     def progress(line: str) -> None:
         if not quiet:

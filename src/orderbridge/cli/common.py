@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -34,6 +34,7 @@ from orderbridge.store import Store, integrations, open_store
 from orderbridge.store.integrations import DEFAULT_INTEGRATION
 from orderbridge.store.tables import Integration
 from orderbridge.workflows.integration_names import checked_name
+from orderbridge.workflows.since import checked_day, start_of_day
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,18 +66,14 @@ def since_date(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        fail(f"--since {value!r} is not a date; write it as YYYY-MM-DD, e.g. --since "
-             f"{date.today().replace(day=1).isoformat()}")
-    if parsed > date.today():
-        fail(f"--since {parsed.isoformat()} is in the future; give a day that has passed")
-    return parsed.isoformat()
+        return checked_day(value).isoformat()
+    except UsageError as exc:
+        fail(f"--since {exc}")
 
 
 def since_moment(value: str) -> datetime:
     """The moment a checked ``--since`` date stands for."""
-    return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    return start_of_day(date.fromisoformat(value))
 CreateOption = Annotated[bool, typer.Option(
     "--create", help="Create the integration if there is none of that name yet (the "
     "'default' integration is created without it).")]

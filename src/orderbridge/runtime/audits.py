@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from orderbridge.errors import OrderbridgeError, RemoteError
 from orderbridge.runtime.jobs import JobOutcome, run_with_follow_ups
@@ -25,6 +25,7 @@ from orderbridge.workflows.audit.run import audit
 from orderbridge.workflows.audit.view import audit_view
 from orderbridge.workflows.context import IntegrationContext
 from orderbridge.workflows.options import JobOptions
+from orderbridge.workflows.since import start_of_day
 from orderbridge.workflows.stop import StopToken, stopped
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,7 @@ def repair(ctx: IntegrationContext, audit_id: int, keys: Collection[str] | None 
             continue
         since = min((r.since for r in repairs if r.since), default=None)
         options = JobOptions(full=any(r.full for r in repairs),
-                             since=datetime.fromisoformat(since + "T00:00:00+00:00")
-                             if since else None)
+                             since=start_of_day(date.fromisoformat(since)) if since else None)
         ran = {outcome.job for outcome in outcomes}
         if job not in ran:  # a download's follow-up delivery covers a deliver repair too
             outcomes.extend(run_with_follow_ups(ctx, job, stop, options, trigger=TRIGGER))

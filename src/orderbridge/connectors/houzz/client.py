@@ -129,19 +129,23 @@ class HouzzClient:
             Listing(str(raw["SKU"]).strip(), raw.get("Quantity")) for raw in listings
             if isinstance(raw, dict) and str(raw.get("SKU") or "").strip()]
 
-    def iter_listing_skus(self) -> Iterator[str]:
-        """The SKU of every listing, active or not, 100 a page; without a readable total,
-        until a page comes back short."""
+    def iter_listing_pages(self) -> Iterator[list[Listing]]:
+        """Every listing, active or not, a page (one call) at a time, 100 a page; without a
+        readable total, until a page comes back short."""
         start = 0
         guard = PageGuard(SYSTEM, "getListings")
         while True:
             total, listings = self.get_listings(start=start)
             guard.check([listing.sku for listing in listings], f"Start={start}")
-            yield from (listing.sku for listing in listings)
+            yield listings
             start += LISTINGS_PAGE_SIZE
             short = len(listings) < LISTINGS_PAGE_SIZE
             if not listings or (start >= total if total is not None else short):
                 return
+
+    def iter_listing_skus(self) -> Iterator[str]:
+        """The SKU of every listing, active or not."""
+        return (listing.sku for page in self.iter_listing_pages() for listing in page)
 
     def order_status(self, order_id: str, created: datetime, *,
                      zone: ZoneInfo = HOUZZ_ZONE) -> str | None:

@@ -5,13 +5,14 @@ and repair with a button what the hub can repair. The work is `runtime.audits` (
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from orderbridge.errors import UsageError
 from orderbridge.settings import Settings
 from orderbridge.store import audits
 from orderbridge.store.tables import Integration
@@ -21,13 +22,14 @@ from orderbridge.web.choice import chosen_integration, integration_for_form
 from orderbridge.web.pages import page_router
 from orderbridge.web.templating import flash, render
 from orderbridge.workflows.audit.budget import plan_calls
+from orderbridge.workflows.audit.period import default_since
 from orderbridge.workflows.audit.view import CHECKED_LABELS, audit_view
 from orderbridge.workflows.context import opened_context
 from orderbridge.workflows.integration_config import LARGEST_ID
+from orderbridge.workflows.since import checked_day, start_of_day
 
 router = page_router()
 PAGE = "/audit"
-DEFAULT_DAYS = 30
 Text = Annotated[str, Form()]
 AuditId = Annotated[int, Path(ge=1, le=LARGEST_ID)]
 """An id the database can hold: a larger one is a 400 naming the field, not a failed query."""
@@ -49,10 +51,6 @@ def _user_name(request: Request) -> str:
     return str(getattr(user, "name", None) or "unknown")
 
 
-def _default_since() -> date:
-    return datetime.now(UTC).date() - timedelta(days=DEFAULT_DAYS)
-
-
 @router.get(PAGE)
 def audit_page(request: Request) -> Response:
     store = store_of(request)
@@ -61,9 +59,9 @@ def audit_page(request: Request) -> Response:
         if row is None:
             return render(request, "audit/page.html", integration=None)
         shown = [audit_view(audit) for audit in audits.recent(session, row.id, limit=10)]
-    since = _default_since()
+    since = default_since()
     with opened_context(store, _settings(request), row.name) as ctx:
-        plan = plan_calls(ctx, datetime.combine(since, time(), tzinfo=UTC))
+        plan = plan_calls(ctx, start_of_day(since))
     latest = shown[0] if shown else None
     return render(request, "audit/page.html", integration=row, latest=latest,
                   earlier=shown[1:], since=since.isoformat(), plan=plan,
@@ -77,16 +75,12 @@ def run_audit(request: Request, since: Text = "") -> Response:
     if row is None:
         return _back(row)
     try:
-        day = date.fromisoformat(since.strip()) if since.strip() else _default_since()
-    except ValueError:
-        flash(request, f"{since!r} is not a date: pick a day (YYYY-MM-DD).", "error")
-        return _back(row)
-    if day > datetime.now(UTC).date():
-        flash(request, f"{day.isoformat()} is in the future: pick a day that has passed.",
-              "error")
+        day = checked_day(since) if since.strip() else default_since()
+    except UsageError as exc:
+        flash(request, f"{exc}.", "error")
         return _back(row)
     with store_of(request).begin() as session:
-        audits.request_audit(session, row.id, datetime.combine(day, time(), tzinfo=UTC),
+        audits.request_audit(session, row.id, start_of_day(day),
                              by=f"web: {_user_name(request)}", at=datetime.now(UTC))
     start_audits(request, row.name)
     flash(request, f"Audit of orders from {day.isoformat()} started; this page shows it when "

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from orderbridge.connectors.houzz.client import LISTINGS_PAGE_SIZE
 from orderbridge.connectors.houzz.mapping import (
     channel_order_key,
     channel_status,
@@ -119,20 +118,13 @@ def _houzz_order(raw: Any, aliases: dict[str, str], ctx: IntegrationContext,
 
 def _listings(ctx: IntegrationContext, spent: Spent) -> dict[str, int | None]:
     shown: dict[str, int | None] = {}
-    start = 0
-    guard = PageGuard("Houzz", "the listings")
-    while True:
-        total, listings = ctx.houzz.get_listings(start=start)
+    for page in ctx.houzz.iter_listing_pages():
         spent.houzz_calls += 1
-        guard.check([listing.sku for listing in listings], f"Start={start}")
-        for listing in listings:
+        for listing in page:
             quantity = decimal(listing.quantity)
             whole = quantity is not None and quantity == quantity.to_integral_value()
             shown[listing.sku] = int(quantity) if whole and quantity is not None else None
-        start += LISTINGS_PAGE_SIZE
-        if not listings or (start >= total if total is not None
-                            else len(listings) < LISTINGS_PAGE_SIZE):
-            return shown
+    return shown
 
 
 def _qbc_orders(ctx: IntegrationContext, since: datetime, references: set[str],
