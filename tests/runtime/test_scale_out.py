@@ -97,8 +97,10 @@ def test_two_schedulers_still_run_each_job_once_at_a_time(farm: Farm) -> None:
         mine = [run for run in runs(farm) if run.job == job]
         for before, after in zip(mine, mine[1:], strict=False):
             assert after.started_at >= before.finished_at, (job, before.id, after.id)
-            gap = (after.started_at - before.started_at).total_seconds()
-            assert gap >= 1.0, (job, gap)  # once per 2 s interval, not once per scheduler
+        # once per 2 s interval, not once per scheduler: counted over the whole stretch, as
+        # one run may start late behind a busy worker and the next one on time
+        span = (mine[-1].started_at - mine[0].started_at).total_seconds()
+        assert len(mine) - 1 <= span / 2.0 + 1, (job, len(mine), span)
     assert name
 
 
