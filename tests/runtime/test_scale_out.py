@@ -115,5 +115,7 @@ def test_a_slow_merchant_never_delays_the_others(farm: Farm) -> None:
     took = wait_until(lambda: all(len(qbc_orders(farm.pairs[name])) == 1 for name in others),
                       60, "the other merchants' orders delivered", farm)
     print(f"\nwith one merchant answering in 4 s, the five others were delivered in {took:.1f} s")
-    assert qbc_orders(farm.pairs[slow]) == []  # still on its way: it waits alone
-    assert took < 12
+    # still on its way (its download, variant read and POST take 4 s each): the others were
+    # all delivered before one merchant's slowness could have let them; no wall-clock bound,
+    # which a loaded machine breaks
+    assert qbc_orders(farm.pairs[slow]) == []
