@@ -55,8 +55,8 @@ def run_mode(mode: Mode, args: argparse.Namespace) -> ChaosOutcome:
     plan = ChaosPlan(mode=mode, orders=args.orders, seed=args.seed, skus=200,
                      scenario_s=seconds, settle_s=600, min_kills=args.kills,
                      kill_every_s=(2.0, 2 * seconds / max(args.kills, 1) - 2.0),
-                     tick_s=1.0, qbc_poll_s=4.0, settle_poll_s=10.0, rate_limit=150,
-                     rate_window_s=2.0, houzz_rate_limit=200,
+                     tick_s=1.0, qbc_poll_s=4.0, settle_poll_s=10.0, rate_limit=40,
+                     rate_window_s=2.0, houzz_rate_limit=20,
                      stock_changes_per_tick=3, workers=2, worker_concurrency=8)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"

@@ -42,13 +42,13 @@ class ChaosPlan:
     qbc_timeout_before_share: float = 0.5
     spike_rate: float = 0.05
     spike_ms: float = 250.0
-    rate_limit: int = 60
+    rate_limit: int = 30
     rate_window_s: float = 2.0
     neighbour_every_s: float = 7.0
     # Houzz: 5xx, timeouts, latency spikes and 429 bursts
     houzz_error_rate: float = 0.04
     houzz_timeout_rate: float = 0.02
-    houzz_rate_limit: int = 80
+    houzz_rate_limit: int = 15
     houzz_rate_window_s: float = 1.0
     # QBC's webhooks
     drop_rate: float = 0.15

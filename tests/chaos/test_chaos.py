@@ -36,8 +36,9 @@ def test_embedded_sync_killed_at_random_loses_nothing(tmp_path: Path) -> None:
     assert outcome.kills["sync"] and outcome.kills["serve"]
     assert verdict.voided and verdict.confirmed and verdict.listings
     assert outcome.world["aliases added"] and outcome.world["orders shipped in several packages"]
-    for fault in ("error", "timeout"):
+    for fault in ("error", "timeout", "429 answered"):
         assert outcome.faults["qbc"][fault] and outcome.faults["houzz"][fault], outcome.faults
+    assert verdict.listings == plan.skus, "every listing checked, aliased or not"
     assert outcome.webhook_faults.get("dropped") and outcome.webhook_faults.get("duplicate")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,13 @@ from orderbridge.store.users import get_user
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
-_NO_SUCH_USER = hash_password(secrets.token_hex(16))
-"""Verified against when the name is unknown, so the answer takes as long either way."""
+
+
+@cache
+def _no_such_user() -> str:
+    """A hash verified against when the name is unknown, so the answer takes as long either
+    way; made on first use, not at import (an argon2 hash costs every CLI start ~0.2 s)."""
+    return hash_password(secrets.token_hex(16))
 
 
 class LoginRefused(Exception):
@@ -38,7 +44,7 @@ def check_login(session: Session, name: str, password: str, address: str,
     user = get_user(session, name)
     if user is None or not password_matches(user.password_hash, password):
         if user is None:
-            password_matches(_NO_SUCH_USER, password)
+            password_matches(_no_such_user(), password)
         record_failure(session, name, address, now)
         return LoginRefused("Wrong user name or password.")
     clear_failures(session, name, before=now - WINDOW)

@@ -10,7 +10,6 @@ from tests.workflows.inventory.rig import (
     QbcApi,
     available,
     forget_calls,
-    houzz_history,
     houzz_quantities,
     inventory_calls,
     levels,
@@ -31,19 +30,20 @@ def test_one_warehouse_sku_backs_several_houzz_listings(ctx: IntegrationContext,
     backing = SKUS[5]
     alias(ctx, SKUS[0], backing)
     alias(ctx, SKUS[1], backing)
-    before = houzz_quantities(pair)
     first = run_inventory(ctx)
-    assert first.pushed == 19  # 17 SKUs as they are + the two aliased listings
+    assert first.pushed == 20  # 18 SKUs as they are + the two aliased listings
     shown = houzz_quantities(pair)
-    assert shown[SKUS[0]] == shown[SKUS[1]] == available(pair, backing)
-    assert houzz_history(pair, backing) == [] and shown[backing] == before[backing]
+    # the listing named as the warehouse item keeps showing its stock beside its aliases
+    # (found by the chaos run: mapping an old SKU onto an item used to stop its own listing)
+    assert shown[SKUS[0]] == shown[SKUS[1]] == shown[backing] == available(pair, backing)
+    assert levels(ctx)[backing].warehouse_sku == backing
 
     forget_calls(pair)
     set_stock(pair, backing, 3)
-    assert run_inventory(ctx).pushed == 2
-    assert len(inventory_calls(pair)) == 2
+    assert run_inventory(ctx).pushed == 3
+    assert len(inventory_calls(pair)) == 3
     shown = houzz_quantities(pair)
-    assert (shown[SKUS[0]], shown[SKUS[1]]) == (3, 3)
+    assert (shown[SKUS[0]], shown[SKUS[1]], shown[backing]) == (3, 3, 3)
     assert levels(ctx)[SKUS[0]].warehouse_sku == backing
 
 

@@ -84,11 +84,13 @@ def test_several_variants_of_one_sku_sum_the_active_ones() -> None:
 def test_aliases_map_one_warehouse_sku_to_several_houzz_skus() -> None:
     aliases = {"HZ-1": "W", "HZ-2": "W", "X": "Y"}
     targets = houzz_skus_by_warehouse_sku(aliases, ["W", "X", "Y", "Z"])
-    assert targets == {"W": ["HZ-1", "HZ-2"], "X": [], "Y": ["X"], "Z": ["Z"]}
+    # W's own listing keeps its stock beside the aliases; X is a Houzz name for Y, so the
+    # warehouse item called X backs no listing
+    assert targets == {"W": ["HZ-1", "HZ-2", "W"], "X": [], "Y": ["X", "Y"], "Z": ["Z"]}
     plan = plan_stock([variant((1, 5, 0), sku="W"), variant((1, 2, 0), sku="Z", variant_id=2)],
                       {"W": D(1)}, {**aliases, "HZ-3": "MISSING"}, StockPolicy())
     assert {sku: level.quantity for sku, level in plan.levels.items()} == {
-        "HZ-1": 4, "HZ-2": 4, "Z": 2}
+        "HZ-1": 4, "HZ-2": 4, "W": 4, "Z": 2}
     assert plan.unbacked_aliases == {"X": "Y", "HZ-3": "MISSING"}
 
 

@@ -52,16 +52,17 @@ class StockPlan:
 
 def houzz_skus_by_warehouse_sku(aliases: Mapping[str, str],
                                 warehouse_skus: Iterable[str]) -> dict[str, list[str]]:
-    """Which Houzz SKUs each warehouse SKU backs (aliases: Houzz SKU → warehouse SKU)."""
-    aliased_to: dict[str, list[str]] = defaultdict(list)
+    """Which Houzz SKUs each warehouse SKU backs (aliases: Houzz SKU → warehouse SKU): the
+    Houzz SKUs aliased to it, and its own name unless that name is aliased elsewhere. An
+    alias adds a listing; it never takes stock from the listing named as the warehouse item
+    (that listing would be pushed to 0 the moment an old SKU was mapped onto it)."""
+    aliased_to: dict[str, set[str]] = defaultdict(set)
     for channel_sku, warehouse_sku in aliases.items():
-        aliased_to[warehouse_sku].append(channel_sku)
+        aliased_to[warehouse_sku].add(channel_sku)
     result: dict[str, list[str]] = {}
     for sku in warehouse_skus:
-        targets = sorted(aliased_to.get(sku, []))
-        if sku not in aliases and sku not in aliased_to:
-            targets = [sku]
-        result[sku] = targets
+        own = set() if sku in aliases else {sku}
+        result[sku] = sorted(aliased_to.get(sku, set()) | own)
     return result
 
 
