@@ -53,7 +53,7 @@ def postgres_database() -> Iterator[str]:
 def run_mode(mode: Mode, args: argparse.Namespace) -> ChaosOutcome:
     seconds = args.minutes * 60
     plan = ChaosPlan(mode=mode, orders=args.orders, seed=args.seed, skus=200,
-                     scenario_s=seconds, settle_s=600, min_kills=args.kills,
+                     scenario_s=seconds, settle_s=900, min_kills=args.kills,
                      kill_every_s=(2.0, 2 * seconds / max(args.kills, 1) - 2.0),
                      tick_s=1.0, qbc_poll_s=4.0, settle_poll_s=10.0, rate_limit=40,
                      rate_window_s=2.0, houzz_rate_limit=20,
