@@ -12,6 +12,7 @@ tested elsewhere).
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,10 +157,35 @@ class Scenario:
         return [order for order in response.json()["orders"] if order["OrderId"] in wanted]
 
     def finish(self) -> None:
-        """The merchant maps the SKUs still unknown; the warehouse ships what it started (no
-        order is left half shipped)."""
+        """The merchant maps the SKUs still unknown; the orders the hub delivered late get
+        their fate drawn too, at least one of them canceled after delivery (a slow storm
+        still proves the void); the warehouse ships what it started (no order is left half
+        shipped)."""
         self._alias_unknown(float("inf"))
+        self._draw_the_rest()
         for _ in range(10):
             if not self.ledger.ship_planned:
                 return
             self._ship(self._qbc_orders(), hurry=True)
+
+    def _draw_the_rest(self, within_s: float = 60.0) -> None:
+        wanted = len(self.ledger.placed) - len(self.ledger.canceled_early)
+        deadline = time.monotonic() + within_s
+        qbc = self._qbc_orders()
+        while len(qbc) < wanted / 2 and time.monotonic() < deadline:
+            time.sleep(1.0)
+            qbc = self._qbc_orders()
+        self._cancel_late(qbc)
+        if self.ledger.canceled_late:
+            return
+        planned = {str(order["id"]) for order in qbc
+                   if str(order["id"]) in self.ledger.ship_planned
+                   or str(order["id"]) in self.ledger.shipped}
+        for order in qbc:
+            reference = str(order.get("reference_number") or "")
+            if (str(order["id"]) not in planned and order.get("status") != "void"
+                    and reference not in self.ledger.canceled_early):
+                self._cancel(reference)
+                self.ledger.canceled_late.add(reference)
+                self.ledger.counts["canceled after delivery"] += 1
+                return
