@@ -162,7 +162,11 @@ BENCHES: dict[str, BenchText] = {
         "(embedded: sync and serve; scaled out: two workers, the scheduler and serve) are "
         "SIGKILLed at random and restarted. Then the faults stop, the hub settles, and every "
         "order, cancel, shipment and listing is checked against the sandboxes' own records, "
-        "and by `orderbridge audit`."),
+        "and by `orderbridge audit`.",
+        ("Settling is the backlog the storm left (the kills, the faults and the scaled-down "
+         "limits slow the hub on purpose) draining once the faults stop. Both sandboxes run in "
+         "the bench's one Python process and serve the hub, the webhooks and the checks at "
+         "once: that process, not the hub or the rate limit, bounds how fast it drains.",)),
 }
 
 INTRO = (
