@@ -178,12 +178,10 @@ class Scenario:
         self._cancel_late(qbc)
         if self.ledger.canceled_late:
             return
-        planned = {str(order["id"]) for order in qbc
-                   if str(order["id"]) in self.ledger.ship_planned
-                   or str(order["id"]) in self.ledger.shipped}
         for order in qbc:
-            reference = str(order.get("reference_number") or "")
-            if (str(order["id"]) not in planned and order.get("status") != "void"
+            order_id, reference = str(order["id"]), str(order.get("reference_number") or "")
+            shipping = order_id in self.ledger.ship_planned or order_id in self.ledger.shipped
+            if (not shipping and order.get("status") != "void"
                     and reference not in self.ledger.canceled_early):
                 self._cancel(reference)
                 self.ledger.canceled_late.add(reference)
